@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { parseDuration } from './domain/duration.js';
+
+const SLACK_ID = /^[UWBCGDST][A-Z0-9]{2,}$/;
+
+const idList = (what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    )
+    .pipe(z.array(z.string().regex(SLACK_ID, { error: `each entry must be a Slack ${what} ID` })));
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const _optionalDuration = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const blankAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const EnvSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required: the bot token (xoxb-...) from your Slack app' })
+      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: z.preprocess(blankAsUndefined, z.string().min(8).optional()),
+    SLACK_APP_TOKEN: z.preprocess(
+      blankAsUndefined,
+      z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),
+    ),
+    SLACK_API_URL: z.preprocess(blankAsUndefined, z.url({ error: 'must be a URL' }).optional()),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .refine((url) => /^rediss?:\/\//.test(url), { error: 'must start with redis:// or rediss://' }),
+    QUEUE_PREFIX: z
+      .string()
+      .default('lightsail-reset')
+      .refine((prefix) => /^[\w{}.-]+$/.test(prefix), { error: 'may hold letters, digits, _ - . { } only' }),
+    APPROVER_USER_IDS: idList('user'),
+    ALLOW_SELF_APPROVAL: flag,
+    REQUESTER_USER_IDS: idList('user'),
+    ALLOWED_CHANNEL_IDS: idList('channel'),
+    APPROVAL_TTL: duration('30m'),
+    POLL_INTERVAL_MS: milliseconds(2000),
+    POLL_MAX_INTERVAL_MS: milliseconds(30000),
+    OPERATION_TIMEOUT: duration('30m'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if (env.APPROVER_USER_IDS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APPROVER_USER_IDS'],
+        message: 'must name at least one Slack user ID who may approve (comma-separated, like U01ABC,U02DEF)',
+      });
+    }
+    if (env.POLL_MAX_INTERVAL_MS < env.POLL_INTERVAL_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POLL_MAX_INTERVAL_MS'],
+        message: 'must be at least POLL_INTERVAL_MS',
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  port: number;
+  redisUrl: string;
+  queuePrefix: string;
+  approval: {
+    approverUserIds: readonly string[];
+    requesterUserIds: readonly string[];
+    allowedChannelIds: readonly string[];
+    allowSelfApproval: boolean;
+    ttlMs: number;
+  };
+  polling: { intervalMs: number; maxIntervalMs: number; operationTimeoutMs: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment into a typed Config, or throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`,
+    );
+    throw new ConfigError(
+      `Configuration error: ${problems.join('; ')}. See .env.example; to try the bot without Slack or AWS, run \`npm run demo\`.`,
+    );
+  }
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    approval: {
+      approverUserIds: e.APPROVER_USER_IDS,
+      requesterUserIds: e.REQUESTER_USER_IDS,
+      allowedChannelIds: e.ALLOWED_CHANNEL_IDS,
+      allowSelfApproval: e.ALLOW_SELF_APPROVAL,
+      ttlMs: e.APPROVAL_TTL,
+    },
+    polling: {
+      intervalMs: e.POLL_INTERVAL_MS,
+      maxIntervalMs: e.POLL_MAX_INTERVAL_MS,
+      operationTimeoutMs: e.OPERATION_TIMEOUT,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,128 @@
+import { formatDuration } from './duration.js';
+import { code, escapeText, mention, slackDate } from './mrkdwn.js';
+import type { ResetRequest } from './reset-request.js';
+
+export const ACTION_IDS = {
+  approve: 'approve_reset',
+  deny: 'deny_reset',
+  cancel: 'cancel_reset',
+} as const;
+
+export interface CardContext {
+  approverIds: readonly string[];
+  now?: number;
+}
+
+export interface SlackMessageContent {
+  text: string;
+  blocks: Block[];
+}
+
+// Block Kit is JSON; we keep our own narrow shape rather than importing Slack's types into the core.
+export type Block = { type: string; block_id?: string; [key: string]: unknown };
+
+/** One line that says where the request stands: the card's top line and its notification text. */
+export function headline(request: ResetRequest): string {
+  const name = code(request.distributionName);
+  switch (request.state) {
+    case 'pending':
+      return `:hourglass_flowing_sand: Cache reset of ${name} is waiting for approval`;
+    case 'approved':
+      return `:white_check_mark: Cache reset of ${name} approved by ${mention(request.decidedBy ?? '')}, starting`;
+    case 'running':
+      return `:arrows_counterclockwise: Resetting the cache of ${name}: ${escapeText(request.operationStatus ?? 'Started')}`;
+    case 'succeeded':
+      return `:large_green_circle: Cache reset of ${name} succeeded${durationSuffix(request)}`;
+    case 'failed':
+      return `:red_circle: Cache reset of ${name} failed${durationSuffix(request)}`;
+    case 'denied':
+      return `:no_entry: Cache reset of ${name} denied by ${mention(request.decidedBy ?? '')}`;
+    case 'expired':
+      return `:alarm_clock: Cache reset of ${name} expired: nobody decided in time`;
+    case 'cancelled':
+      return `:heavy_multiplication_x: Cache reset of ${name} cancelled by ${mention(request.decidedBy ?? request.requesterId)}`;
+  }
+}
+
+function durationSuffix(request: ResetRequest): string {
+  if (request.startedAt === undefined || request.finishedAt === undefined) return '';
+  return ` in ${formatDuration(request.finishedAt - request.startedAt)}`;
+}
+
+/** The approval card: posted once when the request is made, then edited in place as the state moves. */
+export function renderApprovalCard(request: ResetRequest, context: CardContext): SlackMessageContent {
+  const top = headline(request);
+  const facts: string[] = [
+    `*Distribution:* ${code(request.distributionName)}${request.domainName ? ` (${escapeText(request.domainName)})` : ''}`,
+    `*Requested by:* ${mention(request.requesterId)}`,
+  ];
+  if (request.state === 'pending') {
+    facts.push(`*Can approve:* ${context.approverIds.map(mention).join(', ') || 'nobody is configured'}`);
+    facts.push(`*Expires:* ${slackDate(request.expiresAt)}`);
+  }
+  if (request.decidedBy && request.state !== 'pending' && request.state !== 'cancelled') {
+    const verb = request.state === 'denied' ? 'Denied' : 'Approved';
+    facts.push(`*${verb} by:* ${mention(request.decidedBy)}`);
+  }
+  if (request.operationId) facts.push(`*Operation:* ${code(request.operationId)}`);
+  if (request.state === 'failed' && (request.errorCode || request.errorDetails)) {
+    facts.push(
+      `*Error:* ${escapeText([request.errorCode, request.errorDetails].filter(Boolean).join(': '))}`,
+    );
+  }
+
+  const blocks: Block[] = [
+    { type: 'section', block_id: 'headline', text: { type: 'mrkdwn', text: top } },
+    { type: 'section', block_id: 'facts', text: { type: 'mrkdwn', text: facts.join('\n') } },
+  ];
+  if (request.state === 'pending') blocks.push(decisionButtons(request));
+  blocks.push({
+    type: 'context',
+    block_id: 'request',
+    elements: [{ type: 'mrkdwn', text: `Request ${code(request.id)}` }],
+  });
+  return { text: plainText(top), blocks };
+}
+
+function decisionButtons(request: ResetRequest): Block {
+  return {
+    type: 'actions',
+    block_id: 'decision',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.approve,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Approve' },
+        value: request.id,
+        confirm: {
+          title: { type: 'plain_text', text: 'Reset the whole cache?' },
+          text: {
+            type: 'mrkdwn',
+            text: `Every cached file of ${code(request.distributionName)} is dropped; the origin takes the full load until the cache fills again.`,
+          },
+          confirm: { type: 'plain_text', text: 'Approve reset' },
+          deny: { type: 'plain_text', text: 'Back' },
+        },
+      },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.deny,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Deny' },
+        value: request.id,
+      },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.cancel,
+        text: { type: 'plain_text', text: 'Cancel request' },
+        value: request.id,
+      },
+    ],
+  };
+}
+
+/** Notification and screen-reader text: the headline without emoji codes (mentions still resolve). */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn.replace(/:[a-z_]+:\s*/g, '').replace(/`/g, '');
+}

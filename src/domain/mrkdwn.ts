@@ -1,0 +1,20 @@
+/** Escapes text from outside (people, Lightsail) so Slack never reads it as a mention, link or command. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Inline code that cannot be broken out of by a backtick in the text. */
+export function code(text: string): string {
+  return `\`${escapeText(text).replace(/`/g, "'")}\``;
+}
+
+export function mention(userId: string): string {
+  return `<@${userId}>`;
+}
+
+/** Slack renders this in each reader's own time zone; the fallback is for clients that cannot. */
+export function slackDate(epochMs: number): string {
+  const seconds = Math.floor(epochMs / 1000);
+  const fallback = new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback} UTC>`;
+}

@@ -1,0 +1,51 @@
+import { formatDuration } from './duration.js';
+import { code, escapeText, mention } from './mrkdwn.js';
+import type { ResetRequest } from './reset-request.js';
+
+/** Replies in the card's thread. Each is plain mrkdwn text, readable in a notification as it is. */
+export const threadMessages = {
+  started(operationId: string, status: string): string {
+    return `:arrow_forward: Reset started. Lightsail operation ${code(operationId)} is ${escapeText(status)}.`;
+  },
+
+  statusChanged(status: string, elapsedMs: number): string {
+    return `:hourglass: Status: *${escapeText(status)}* (${formatDuration(elapsedMs)} since the reset started).`;
+  },
+
+  succeeded(request: ResetRequest, elapsedMs: number): string {
+    return `${mention(request.requesterId)} :large_green_circle: The cache of ${code(request.distributionName)} was reset: *Succeeded* in ${formatDuration(elapsedMs)}.`;
+  },
+
+  operationFailed(
+    request: ResetRequest,
+    errorCode: string | undefined,
+    errorDetails: string | undefined,
+    elapsedMs: number,
+  ): string {
+    const why = [errorCode, errorDetails]
+      .filter(Boolean)
+      .map((part) => escapeText(String(part)))
+      .join(': ');
+    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* after ${formatDuration(elapsedMs)}${why ? `: ${why}` : ' (Lightsail gave no reason)'}.`;
+  },
+
+  couldNotStart(request: ResetRequest, reason: string): string {
+    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* before it started: ${escapeText(reason)}`;
+  },
+
+  gaveUpWaiting(request: ResetRequest, status: string | undefined, elapsedMs: number): string {
+    return `${mention(request.requesterId)} :warning: Stopped waiting after ${formatDuration(elapsedMs)}: operation ${code(request.operationId ?? '?')} was still *${escapeText(status ?? 'unknown')}*. It may still finish; check the Lightsail console. Marked as failed here.`;
+  },
+
+  denied(request: ResetRequest): string {
+    return `${mention(request.requesterId)} :no_entry: ${mention(request.decidedBy ?? '')} denied the cache reset of ${code(request.distributionName)}. Nothing was reset.`;
+  },
+
+  cancelled(request: ResetRequest): string {
+    return `:heavy_multiplication_x: ${mention(request.requesterId)} cancelled this request. Nothing was reset.`;
+  },
+
+  expired(request: ResetRequest, ttlMs: number): string {
+    return `${mention(request.requesterId)} :alarm_clock: Nobody approved the cache reset of ${code(request.distributionName)} within ${formatDuration(ttlMs)}, so the request expired. Nothing was reset; ask again if it is still needed.`;
+  },
+};

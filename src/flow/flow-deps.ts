@@ -1,0 +1,21 @@
+import type { Queue } from 'bullmq';
+import type { ApprovalPolicy } from '../domain/approval-policy.js';
+import type { LightsailGateway } from '../lightsail/lightsail-gateway.js';
+import type { Logger } from '../observability/logger.js';
+import type { SlackMessenger } from '../slack/slack-messenger.js';
+import type { RequestStore } from '../store/request-store.js';
+
+/** What the request flow needs from the outside world; main.ts wires the real adapters in. */
+export interface FlowDeps {
+  store: RequestStore;
+  lightsail: LightsailGateway;
+  slack: SlackMessenger;
+  resetQueue: Queue;
+  expiryQueue: Queue;
+  policy: ApprovalPolicy;
+  approvalTtlMs: number;
+  logger: Logger;
+}
+
+/** Said to one person only (ephemeral): the reason something did not happen, or what did. */
+export type PrivateReply = string | undefined;

@@ -1,0 +1,116 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+const FAKE_APP_ID = 'A0FAKE';
+const FAKE_TEAM_DOMAIN = 'fake';
+// Slack still sends the deprecated verification token; nothing should rely on it.
+const FAKE_VERIFICATION_TOKEN = 'fake-verification-token';
+
+export function signSlackRequest(
+  signingSecret: string,
+  rawBody: string,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): { 'x-slack-request-timestamp': string; 'x-slack-signature': string } {
+  const ts = String(timestamp);
+  const digest = createHmac('sha256', signingSecret).update(`v0:${ts}:${rawBody}`).digest('hex');
+  return { 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${digest}` };
+}
+
+function fakeTriggerId(): string {
+  return `${Date.now()}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;
+}
+
+function actionTs(): string {
+  return (Date.now() / 1000).toFixed(6);
+}
+
+export interface SlashCommand {
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+  command?: string;
+  teamId?: string;
+  userName?: string;
+  channelName?: string;
+  triggerId?: string;
+}
+
+export function slashCommandBody(c: SlashCommand): string {
+  return new URLSearchParams({
+    token: FAKE_VERIFICATION_TOKEN,
+    team_id: c.teamId ?? 'T0FAKE',
+    team_domain: FAKE_TEAM_DOMAIN,
+    channel_id: c.channelId,
+    channel_name: c.channelName ?? c.channelId.toLowerCase(),
+    user_id: c.userId,
+    user_name: c.userName ?? c.userId.toLowerCase(),
+    command: c.command ?? '/lightsail-reset',
+    text: c.text,
+    api_app_id: FAKE_APP_ID,
+    is_enterprise_install: 'false',
+    response_url: c.responseUrl,
+    trigger_id: c.triggerId ?? fakeTriggerId(),
+  }).toString();
+}
+
+export interface ButtonClick {
+  userId: string;
+  channelId: string;
+  messageTs: string;
+  actionId: string;
+  value: string;
+  blockId?: string;
+  responseUrl: string;
+  teamId?: string;
+  triggerId?: string;
+  userName?: string;
+  messageText?: string;
+  messageBlocks?: unknown[];
+}
+
+export function blockActionsBody(c: ButtonClick): string {
+  const teamId = c.teamId ?? 'T0FAKE';
+  const message: Record<string, unknown> = { type: 'message', ts: c.messageTs };
+  if (c.messageText !== undefined) message.text = c.messageText;
+  if (c.messageBlocks !== undefined) message.blocks = c.messageBlocks;
+  const payload = {
+    type: 'block_actions',
+    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
+    user: { id: c.userId, username: c.userName ?? c.userId.toLowerCase(), team_id: teamId },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: c.messageTs, channel_id: c.channelId, is_ephemeral: false },
+    trigger_id: c.triggerId ?? fakeTriggerId(),
+    is_enterprise_install: false,
+    enterprise: null,
+    channel: { id: c.channelId, name: c.channelId.toLowerCase() },
+    message,
+    state: { values: {} },
+    response_url: c.responseUrl,
+    actions: [
+      {
+        action_id: c.actionId,
+        block_id: c.blockId ?? 'actions',
+        value: c.value,
+        type: 'button',
+        action_ts: actionTs(),
+      },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export async function postToSlackEndpoint(
+  url: string,
+  rawBody: string,
+  signingSecret: string | null,
+  opts: { timestamp?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const signature = signingSecret === null ? {} : signSlackRequest(signingSecret, rawBody, opts.timestamp);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signature, ...opts.headers },
+    body: rawBody,
+  });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}

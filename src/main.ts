@@ -1,0 +1,193 @@
+import { createServer } from 'node:http';
+import { WebClient } from '@slack/web-api';
+import { Queue } from 'bullmq';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { FlowDeps } from './flow/flow-deps.js';
+import { LightsailGateway } from './lightsail/lightsail-gateway.js';
+import { healthRoutes } from './observability/health-routes.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { QUEUES } from './queue/jobs.js';
+import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
+import { backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
+import { SlackMessenger, slackErrorCode } from './slack/slack-messenger.js';
+import { readRedisFacts, redactRedisUrl, webConnection, workerConnection } from './store/redis-connection.js';
+import { RequestStore } from './store/request-store.js';
+
+type Role = 'web' | 'worker' | 'all';
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+class StartupError extends Error {}
+
+function parseRole(argv: string[]): Role {
+  const role = argv.find((arg) => !arg.startsWith('-')) ?? 'all';
+  if (role === 'web' || role === 'worker' || role === 'all') return role;
+  throw new StartupError(`Unknown role "${role}": use web, worker or all (the default).`);
+}
+
+async function connectRedis(config: Config, connection: ReturnType<typeof webConnection>, logger: Logger) {
+  try {
+    await connection.connect();
+    await connection.ping();
+  } catch (error) {
+    throw new StartupError(
+      `Cannot reach Redis at ${redactRedisUrl(config.redisUrl)} (${error instanceof Error ? error.message : String(error)}). Check REDIS_URL and that Redis is running.`,
+    );
+  }
+  const facts = await readRedisFacts(connection);
+  logger.info({ redisVersion: facts.version, maxmemoryPolicy: facts.maxmemoryPolicy }, 'connected to Redis');
+  const [major = 0, minor = 0] = facts.version.split('.').map(Number);
+  if (major < 6 || (major === 6 && minor < 2)) {
+    logger.warn(`Redis ${facts.version} is older than 6.2, the version BullMQ recommends.`);
+  }
+  if (facts.maxmemoryPolicy !== undefined && facts.maxmemoryPolicy !== 'noeviction') {
+    logger.error(
+      `Redis maxmemory-policy is "${facts.maxmemoryPolicy}": set it to noeviction, or Redis may evict queued resets under memory pressure.`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const role = parseRole(process.argv.slice(2));
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+
+  const redis = webConnection(config.redisUrl);
+  await connectRedis(config, redis, logger);
+
+  const lightsail = new LightsailGateway();
+  try {
+    await lightsail.checkCredentials();
+  } catch (error) {
+    throw new StartupError(
+      `No usable AWS credentials (${error instanceof Error ? error.message : String(error)}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an IAM role.`,
+    );
+  }
+
+  const prefix = config.queuePrefix;
+  const resetQueue = new Queue(QUEUES.reset, { connection: redis, prefix });
+  const expiryQueue = new Queue(QUEUES.expiry, { connection: redis, prefix });
+  const store = new RequestStore(redis, prefix);
+  const backgroundSlack = new SlackMessenger(
+    new WebClient(config.slack.botToken, backgroundClientOptions(config)),
+  );
+
+  const stops: Array<() => Promise<unknown>> = [];
+  let workers: RunningWorkers | undefined;
+  const routes = healthRoutes(redis, metrics);
+
+  if (role === 'web' || role === 'all') {
+    const placeholderSlack = backgroundSlack; // replaced below by the app's own client
+    const deps: FlowDeps = {
+      store,
+      lightsail,
+      slack: placeholderSlack,
+      resetQueue,
+      expiryQueue,
+      policy: config.approval,
+      approvalTtlMs: config.approval.ttlMs,
+      logger,
+    };
+    const app = createSlackApp(config, deps, metrics, routes, logger);
+    deps.slack = new SlackMessenger(app.client);
+    try {
+      await app.init();
+    } catch (error) {
+      throw new StartupError(
+        `Slack did not accept SLACK_BOT_TOKEN (${slackErrorCode(error) ?? (error instanceof Error ? error.message : String(error))}). Check the token and SLACK_API_URL.`,
+      );
+    }
+    await app.start(config.port);
+    stops.push(() => app.stop());
+    logger.info(
+      { port: config.port, mode: config.slack.appToken ? 'socket' : 'http' },
+      'web role listening: POST /slack/events, GET /healthz /readyz /metrics',
+    );
+  }
+
+  if (role === 'worker' || role === 'all') {
+    if (role === 'worker') {
+      try {
+        await new WebClient(config.slack.botToken, backgroundClientOptions(config)).auth.test();
+      } catch (error) {
+        throw new StartupError(
+          `Slack did not accept SLACK_BOT_TOKEN (${slackErrorCode(error) ?? String(error)}).`,
+        );
+      }
+      const server = createServer((req, res) => {
+        const route = routes.find(
+          (r) => r.path === req.url?.split('?')[0] && r.method.includes(req.method ?? ''),
+        );
+        if (route) route.handler(req, res);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(config.port, resolve));
+      stops.push(() => new Promise((resolve) => server.close(resolve)));
+    }
+    const connection = workerConnection(config.redisUrl);
+    workers = startWorkers(
+      connection,
+      {
+        prefix,
+        concurrency: 20,
+        lockDurationMs: 30_000,
+        stalledIntervalMs: 30_000,
+        reconcileEveryMs: 60_000,
+      },
+      {
+        store,
+        lightsail,
+        slack: backgroundSlack,
+        resetQueue,
+        approverIds: config.approval.approverUserIds,
+        approvalTtlMs: config.approval.ttlMs,
+        polling: config.polling,
+        logger,
+      },
+      metrics,
+      logger,
+    );
+    const running = workers;
+    stops.unshift(async () => {
+      await running.close();
+      connection.disconnect();
+    });
+    logger.info({ prefix }, 'worker role running');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown took too long; exiting with work handed back to the queue');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    (async () => {
+      for (const stop of stops)
+        await stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping'));
+      await Promise.allSettled([resetQueue.close(), expiryQueue.close()]);
+      redis.disconnect();
+      lightsail.destroy();
+      clearTimeout(deadline);
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`lightsail-reset: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `lightsail-reset: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

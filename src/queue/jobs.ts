@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { REQUEST_ID } from '../domain/reset-request.js';
+
+/** Queue names and payloads, shared by the producer (web) and the consumers (worker). */
+export const QUEUES = { reset: 'reset', expiry: 'expiry' } as const;
+
+const OutboxItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reply'), text: z.string() }),
+  z.object({ kind: z.literal('card') }),
+]);
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+
+export const ResetJobDataSchema = z.object({
+  requestId: z.string().regex(REQUEST_ID),
+  phase: z.enum(['reset', 'poll', 'report']).default('reset'),
+  // Set just before ResetDistributionCache leaves: a retry that finds it set checks for that reset first.
+  resetCalledAt: z.number().int().optional(),
+  operationId: z.string().optional(),
+  // A reset found through GetDistributionLatestCacheReset (after a crash) has no operation id to poll.
+  adoptedResetAt: z.number().optional(),
+  lastStatus: z.string().optional(),
+  polls: z.number().int().nonnegative().default(0),
+  lightsailFailures: z.number().int().nonnegative().default(0),
+  slackFailures: z.number().int().nonnegative().default(0),
+  outbox: z.array(OutboxItemSchema).default([]),
+});
+export type ResetJobData = z.infer<typeof ResetJobDataSchema>;
+
+export const ExpiryJobDataSchema = z.object({
+  requestId: z.string().regex(REQUEST_ID),
+  cardUpdated: z.boolean().default(false),
+});
+export type ExpiryJobData = z.infer<typeof ExpiryJobDataSchema>;
+
+export function expiryJobId(requestId: string): string {
+  return `expire-${requestId}`;
+}
+
+export const RESET_JOB_OPTIONS = {
+  // Unexpected errors (Redis blips, bugs) retry the current step; Lightsail and Slack retries are counted in data.
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+  // Kept for a week so that a second add with the same jobId stays a no-op.
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;
+
+export const EXPIRY_JOB_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;

@@ -1,0 +1,83 @@
+import { type Job, type Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createExpiryProcessor, type ExpiryWorkerDeps } from './expiry-worker.js';
+import { QUEUES } from './jobs.js';
+import { markAbandoned, type ReconcileDeps, reconcileRequests } from './reconcile.js';
+import { createResetProcessor, type ResetWorkerDeps } from './reset-worker.js';
+
+export interface WorkerSettings {
+  prefix: string;
+  concurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  reconcileEveryMs: number;
+}
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+  isRunning(): boolean;
+}
+
+/** Starts the reset and expiry workers and the periodic reconciliation; returns how to stop them. */
+export function startWorkers(
+  connection: Redis,
+  settings: WorkerSettings,
+  deps: ResetWorkerDeps & ExpiryWorkerDeps & Omit<ReconcileDeps, 'resetQueue'> & { resetQueue: Queue },
+  metrics: Metrics,
+  logger: Logger,
+): RunningWorkers {
+  const common = {
+    connection,
+    prefix: settings.prefix,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+  };
+  const resetWorker = new Worker(QUEUES.reset, createResetProcessor(deps), {
+    ...common,
+    concurrency: settings.concurrency,
+  });
+  const expiryWorker = new Worker(QUEUES.expiry, createExpiryProcessor(deps), { ...common, concurrency: 4 });
+
+  resetWorker.on('completed', (_job: Job, result: string) => {
+    if (result === 'succeeded' || result === 'failed') metrics.resets.inc({ result });
+  });
+  resetWorker.on('failed', (job: Job | undefined, error: Error) => {
+    if (!job?.id) return;
+    const requestId = job.id;
+    logger.error({ err: error, requestId, attemptsMade: job.attemptsMade }, 'reset step failed');
+    // Only a job that BullMQ will not retry again (attempts used up, or stalled too often) is abandoned.
+    job
+      .getState()
+      .then(async (state) => {
+        if (state === 'failed') await markAbandoned(deps, requestId, error.message);
+      })
+      .catch((e: unknown) => logger.error({ err: e, requestId }, 'could not mark an abandoned request'));
+  });
+  expiryWorker.on('failed', (job: Job | undefined, error: Error) => {
+    logger.warn({ err: error, jobId: job?.id }, 'expiry step failed');
+  });
+  for (const worker of [resetWorker, expiryWorker]) {
+    worker.on('error', (error: Error) => logger.error({ err: error }, 'worker error'));
+  }
+
+  const reconcile = () =>
+    reconcileRequests(deps).then(
+      (counts) => {
+        if (counts.queued || counts.failed) logger.warn(counts, 'reconciled requests');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'reconciliation failed; will try again'),
+    );
+  void reconcile();
+  const timer = setInterval(reconcile, settings.reconcileEveryMs);
+  timer.unref();
+
+  return {
+    async close() {
+      clearInterval(timer);
+      await Promise.all([resetWorker.close(), expiryWorker.close()]);
+    },
+    isRunning: () => resetWorker.isRunning() && expiryWorker.isRunning(),
+  };
+}

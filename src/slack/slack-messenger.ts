@@ -1,0 +1,63 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessageContent } from '../domain/approval-card.js';
+
+/** Slack errors that will not go away by trying again. */
+const PERMANENT_ERRORS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+]);
+
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+export function isPermanentSlackError(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code !== undefined && PERMANENT_ERRORS.has(code);
+}
+
+export function isNotInChannel(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code === 'not_in_channel' || code === 'channel_not_found';
+}
+
+/** The Slack Web API calls the bot makes, over a WebClient whose retry policy the caller chose. */
+export class SlackMessenger {
+  constructor(private readonly client: WebClient) {}
+
+  async postCard(channel: string, content: SlackMessageContent): Promise<string> {
+    const res = await this.client.chat.postMessage({
+      channel,
+      text: content.text,
+      blocks: content.blocks,
+      unfurl_links: false,
+    });
+    if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+    return res.ts;
+  }
+
+  async updateCard(channel: string, ts: string, content: SlackMessageContent): Promise<void> {
+    await this.client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+  }
+
+  async reply(channel: string, threadTs: string, text: string): Promise<void> {
+    await this.client.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      text,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  }
+}
