@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+// Two levels below the project root both as src/local (tests) and as dist/local (demo): always the build.
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 /** The built app (dist/main.js) as a child process, with its output kept for inspection. */
 export class AppProcess {

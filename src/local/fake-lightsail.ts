@@ -357,7 +357,9 @@ export class FakeLightsail {
     if (!this.distributions.has(name)) return notFound(`The Distribution does not exist: ${name}`);
     const op = this.ops.get(this.latestReset.get(name) ?? '');
     if (!op) return { status: 200, body: {} };
-    if ('durationMs' in op.script) this.advance(op);
+    // Asking about the latest reset moves a scripted operation on, as a GetOperation poll does.
+    if ('statuses' in op.script) op.polls += 1;
+    this.advance(op);
     return { status: 200, body: { status: op.status, createTime: epochSeconds(op.createdAtMs) } };
   }
 

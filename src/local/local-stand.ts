@@ -98,13 +98,14 @@ export class LocalStand {
 
   /** Types `/lightsail-reset <text>` as `user` in `channel`; resolves the HTTP answer (the ack). */
   async command(text: string, user: string = DEMO_PEOPLE.requester, channel: string = DEMO_CHANNEL) {
+    const responseId = randomBytes(6).toString('hex');
     const body = slashCommandBody({
       text,
       userId: user,
       channelId: channel,
-      responseUrl: this.slack.responseUrl(),
+      responseUrl: this.slack.responseUrl(responseId),
     });
-    return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
+    return { ...(await postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET)), responseId };
   }
 
   /** Clicks a button of the card whose ts is `cardTs`. */
@@ -115,15 +116,21 @@ export class LocalStand {
     cardTs: string,
     channel: string = DEMO_CHANNEL,
   ) {
+    const responseId = randomBytes(6).toString('hex');
     const body = blockActionsBody({
       userId: user,
       channelId: channel,
       messageTs: cardTs,
       actionId,
       value: requestId,
-      responseUrl: this.slack.responseUrl(),
+      responseUrl: this.slack.responseUrl(responseId),
     });
-    return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
+    return { ...(await postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET)), responseId };
+  }
+
+  /** What the bot later said to that person through the response_url of one command or click. */
+  responsesTo(responseId: string): string[] {
+    return this.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text ?? ''));
   }
 
   async stop(): Promise<void> {
