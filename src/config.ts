@@ -62,7 +62,12 @@ const EnvSchema = z
       z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),
     ),
     SLACK_API_URL: z.preprocess(blankAsUndefined, z.url({ error: 'must be a URL' }).optional()),
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    PORT: z
+      .preprocess(
+        blankAsUndefined,
+        z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).optional(),
+      )
+      .transform((port) => port ?? 3000),
     REDIS_URL: z
       .string()
       .default('redis://127.0.0.1:6379')
@@ -71,7 +76,9 @@ const EnvSchema = z
       .string()
       .default('lightsail-reset')
       .refine((prefix) => /^[\w{}.-]+$/.test(prefix), { error: 'may hold letters, digits, _ - . { } only' }),
-    APPROVER_USER_IDS: idList('user'),
+    APPROVER_USER_IDS: idList('user').refine((ids) => ids.length > 0, {
+      error: 'must name at least one Slack user ID who may approve (comma-separated, like U01ABC,U02DEF)',
+    }),
     ALLOW_SELF_APPROVAL: flag,
     REQUESTER_USER_IDS: idList('user'),
     ALLOWED_CHANNEL_IDS: idList('channel'),
@@ -79,23 +86,16 @@ const EnvSchema = z
     POLL_INTERVAL_MS: milliseconds(2000),
     POLL_MAX_INTERVAL_MS: milliseconds(30000),
     OPERATION_TIMEOUT: duration('30m'),
+    WORKER_CONCURRENCY: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(1)
+      .max(500)
+      .default(20),
+    WORKER_LOCK_DURATION: duration('10s'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-    if (env.APPROVER_USER_IDS.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['APPROVER_USER_IDS'],
-        message: 'must name at least one Slack user ID who may approve (comma-separated, like U01ABC,U02DEF)',
-      });
-    }
     if (env.POLL_MAX_INTERVAL_MS < env.POLL_INTERVAL_MS) {
       ctx.addIssue({
         code: 'custom',
@@ -123,6 +123,7 @@ export interface Config {
     ttlMs: number;
   };
   polling: { intervalMs: number; maxIntervalMs: number; operationTimeoutMs: number };
+  worker: { concurrency: number; lockDurationMs: number };
   logLevel: string;
 }
 
@@ -133,10 +134,17 @@ export class ConfigError extends Error {
 /** Reads the environment into a typed Config, or throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
+  const needsSigningSecret =
+    !blankAsUndefined(env.SLACK_APP_TOKEN) && !blankAsUndefined(env.SLACK_SIGNING_SECRET);
+  if (!parsed.success || needsSigningSecret) {
+    const problems = (parsed.error?.issues ?? []).map(
       (issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`,
     );
+    if (needsSigningSecret) {
+      problems.push(
+        'SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+      );
+    }
     throw new ConfigError(
       `Configuration error: ${problems.join('; ')}. See .env.example; to try the bot without Slack or AWS, run \`npm run demo\`.`,
     );
@@ -164,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIntervalMs: e.POLL_MAX_INTERVAL_MS,
       operationTimeoutMs: e.OPERATION_TIMEOUT,
     },
+    worker: { concurrency: e.WORKER_CONCURRENCY, lockDurationMs: e.WORKER_LOCK_DURATION },
     logLevel: e.LOG_LEVEL,
   };
 }

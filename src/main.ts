@@ -130,9 +130,10 @@ async function main(): Promise<void> {
       connection,
       {
         prefix,
-        concurrency: 20,
-        lockDurationMs: 30_000,
-        stalledIntervalMs: 30_000,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        // Checking for stalled jobs twice per lock period bounds take-over after a crash to about 1.5 locks.
+        stalledIntervalMs: Math.max(1000, Math.floor(config.worker.lockDurationMs / 2)),
         reconcileEveryMs: 60_000,
       },
       {

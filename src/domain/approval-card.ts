@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, slackDate } from './mrkdwn.js';
+import { code, escapeText, mention, slackDate, truncate } from './mrkdwn.js';
 import type { ResetRequest } from './reset-request.js';
 
 export const ACTION_IDS = {
@@ -67,7 +67,7 @@ export function renderApprovalCard(request: ResetRequest, context: CardContext):
   if (request.operationId) facts.push(`*Operation:* ${code(request.operationId)}`);
   if (request.state === 'failed' && (request.errorCode || request.errorDetails)) {
     facts.push(
-      `*Error:* ${escapeText([request.errorCode, request.errorDetails].filter(Boolean).join(': '))}`,
+      `*Error:* ${escapeText(truncate([request.errorCode, request.errorDetails].filter(Boolean).join(': '), 500))}`,
     );
   }
 
@@ -99,7 +99,7 @@ function decisionButtons(request: ResetRequest): Block {
           title: { type: 'plain_text', text: 'Reset the whole cache?' },
           text: {
             type: 'mrkdwn',
-            text: `Every cached file of ${code(request.distributionName)} is dropped; the origin takes the full load until the cache fills again.`,
+            text: `Every cached file of ${code(truncate(request.distributionName, 80))} is dropped; the origin takes the full load until the cache fills again.`,
           },
           confirm: { type: 'plain_text', text: 'Approve reset' },
           deny: { type: 'plain_text', text: 'Back' },

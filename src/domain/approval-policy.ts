@@ -54,5 +54,5 @@ export function mayCancel(userId: string, request: ResetRequest): Verdict {
 }
 
 export function listApprovers(policy: ApprovalPolicy): string {
-  return policy.approverUserIds.map((id) => `<@${id}>`).join(', ');
+  return policy.approverUserIds.map((id) => `<@${id}>`).join(', ') || 'the configured approvers';
 }

@@ -18,3 +18,8 @@ export function slackDate(epochMs: number): string {
   const fallback = new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback} UTC>`;
 }
+
+/** Cuts text to at most `max` characters, marking the cut, so a message stays within Slack's limits. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,6 +1,6 @@
 /** Delay before the next GetOperation: doubles from the first interval up to the largest. */
 export function nextPollDelay(pollsSoFar: number, firstMs: number, maxMs: number): number {
-  const exponent = Math.min(Math.max(pollsSoFar, 0), 30);
+  const exponent = Number.isNaN(pollsSoFar) ? 0 : Math.min(Math.max(pollsSoFar, 0), 30);
   return Math.min(maxMs, firstMs * 2 ** exponent);
 }
 

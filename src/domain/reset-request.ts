@@ -38,7 +38,7 @@ export function statesLeadingTo(to: RequestState): RequestState[] {
 }
 
 const optionalText = z.string().optional();
-const optionalTime = z.coerce.number().int().optional();
+const optionalTime = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional());
 
 /** A request as stored: every field of the Redis hash is a string, so numbers are coerced back. */
 export const ResetRequestSchema = z.object({

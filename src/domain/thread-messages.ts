@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention } from './mrkdwn.js';
+import { code, escapeText, mention, truncate } from './mrkdwn.js';
 import type { ResetRequest } from './reset-request.js';
 
 /** Replies in the card's thread. Each is plain mrkdwn text, readable in a notification as it is. */
@@ -24,13 +24,13 @@ export const threadMessages = {
   ): string {
     const why = [errorCode, errorDetails]
       .filter(Boolean)
-      .map((part) => escapeText(String(part)))
+      .map((part) => escapeText(truncate(String(part), 1000)))
       .join(': ');
     return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* after ${formatDuration(elapsedMs)}${why ? `: ${why}` : ' (Lightsail gave no reason)'}.`;
   },
 
   couldNotStart(request: ResetRequest, reason: string): string {
-    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* before it started: ${escapeText(reason)}`;
+    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* before it started: ${escapeText(truncate(reason, 1000))}`;
   },
 
   gaveUpWaiting(request: ResetRequest, status: string | undefined, elapsedMs: number): string {

@@ -48,7 +48,7 @@ const TRANSIENT_NETWORK = new Set([
 export function classifyLightsailError(error: unknown): LightsailErrorClass {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const names = [e.name, e.code].filter((v): v is string => typeof v === 'string');
-  const message = typeof e.message === 'string' && e.message.length > 0 ? e.message : String(error);
+  const message = describe(e, names);
   const status = e.$metadata?.httpStatusCode;
   const has = (set: Set<string>) => names.some((n) => set.has(n));
 
@@ -77,7 +77,13 @@ export function classifyLightsailError(error: unknown): LightsailErrorClass {
   if (names.some((n) => TRANSIENT_NETWORK.has(n)) || e.name === 'TimeoutError' || e.$retryable) {
     return { retryable: true, reason: `Lightsail could not be reached (${message})` };
   }
-  if (e.name === 'ServiceException' || e.name === 'Unknown')
+  if (e.name === 'ServiceException' || (e.name === 'Unknown' && status === undefined))
     return { retryable: true, reason: `Lightsail had an internal error (${message})` };
   return { retryable: false, kind: 'other', reason: message };
+}
+
+/** A short, safe description for the thread: the message, else the error's name; never throws. */
+function describe(e: ErrorLike, names: string[]): string {
+  if (typeof e.message === 'string' && e.message.trim().length > 0) return e.message.slice(0, 500);
+  return names[0] ?? 'no details';
 }

@@ -37,11 +37,14 @@ export class LightsailGateway {
   private readonly resetClient: LightsailClient;
 
   constructor(options: { readAttempts?: number } = {}) {
+    // Bounded timeouts: a hung connection must not hold a step for minutes.
+    const requestHandler = { connectionTimeout: 3_000, requestTimeout: 6_000 };
     this.client = new LightsailClient({
       region: DISTRIBUTION_REGION,
       maxAttempts: options.readAttempts ?? 3,
+      requestHandler,
     });
-    this.resetClient = new LightsailClient({ region: DISTRIBUTION_REGION, maxAttempts: 1 });
+    this.resetClient = new LightsailClient({ region: DISTRIBUTION_REGION, maxAttempts: 1, requestHandler });
   }
 
   /** Undefined when Lightsail says no distribution has that name. */

@@ -400,7 +400,32 @@ export class FakeLightsail {
     return json;
   }
 
+  /** From now on, each call of the named operations fails with probability `rate`, with one of `faults`. */
+  setRandomFaults(
+    rate: number,
+    faults: LightsailFault[],
+    operations: string[] = ['*'],
+    random: () => number = Math.random,
+  ): void {
+    this.randomFaults = { rate, faults, operations, random };
+  }
+
+  /** How many faults were injected at random, by operation. */
+  readonly randomFaultCounts = new Map<string, number>();
+  private randomFaults:
+    | { rate: number; faults: LightsailFault[]; operations: string[]; random: () => number }
+    | undefined;
+
   private takeFault(operation: string): LightsailFault | undefined {
+    const chance = this.randomFaults;
+    if (
+      chance &&
+      (chance.operations.includes('*') || chance.operations.includes(operation)) &&
+      chance.random() < chance.rate
+    ) {
+      this.randomFaultCounts.set(operation, (this.randomFaultCounts.get(operation) ?? 0) + 1);
+      return chance.faults[Math.floor(chance.random() * chance.faults.length)];
+    }
     const index = this.faults.findIndex((f) => f.operation === '*' || f.operation === operation);
     const entry = this.faults[index];
     if (!entry) return undefined;

@@ -280,7 +280,33 @@ export class FakeSlack {
     return true;
   }
 
+  /** From now on, each call of the named methods fails with probability `rate`, with one of `faults`. */
+  setRandomFaults(
+    rate: number,
+    faults: SlackFault[],
+    methods: string[] = ['*'],
+    random: () => number = Math.random,
+  ): void {
+    this.randomFaults = { rate, faults, methods, random };
+  }
+
+  /** How many faults were injected at random, by method. */
+  readonly randomFaultCounts = new Map<string, number>();
+  private randomFaults:
+    | { rate: number; faults: SlackFault[]; methods: string[]; random: () => number }
+    | undefined;
+
   private takeFault(method: string): SlackFault | undefined {
+    const chance = this.randomFaults;
+    if (
+      chance &&
+      method !== 'response_url' &&
+      (chance.methods.includes('*') || chance.methods.includes(method)) &&
+      chance.random() < chance.rate
+    ) {
+      this.randomFaultCounts.set(method, (this.randomFaultCounts.get(method) ?? 0) + 1);
+      return chance.faults[Math.floor(chance.random() * chance.faults.length)];
+    }
     const index = this.faults.findIndex(
       (f) => f.method === method || (f.method === '*' && method !== RESPONSE_URL_METHOD),
     );

@@ -92,6 +92,17 @@ export class LocalStand {
     await this.app.start(this.port);
   }
 
+  /** One more process in the worker role (its health routes on a port of its own). */
+  async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+    const port = await freePort();
+    const worker = new AppProcess({ ...this.env, ...extraEnv, PORT: String(port) }, ['worker']);
+    await worker.start(port);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  readonly workers: AppProcess[] = [];
+
   get eventsUrl(): string {
     return `http://127.0.0.1:${this.port}/slack/events`;
   }
@@ -134,7 +145,7 @@ export class LocalStand {
   }
 
   async stop(): Promise<void> {
-    await this.app?.stop('SIGTERM');
+    await Promise.allSettled([this.app?.stop('SIGTERM'), ...this.workers.map((w) => w.stop('SIGTERM'))]);
     await Promise.allSettled([this.slack.stop(), this.lightsail.stop(), this.redis?.stop()]);
   }
 }

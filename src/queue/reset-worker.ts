@@ -6,7 +6,12 @@ import { threadMessages } from '../domain/thread-messages.js';
 import { classifyLightsailError } from '../lightsail/classify-lightsail-error.js';
 import type { LightsailGateway, OperationSnapshot } from '../lightsail/lightsail-gateway.js';
 import type { Logger } from '../observability/logger.js';
-import { isPermanentSlackError, type SlackMessenger, slackErrorCode } from '../slack/slack-messenger.js';
+import {
+  isPermanentSlackError,
+  type SlackMessenger,
+  slackErrorCode,
+  slackRetryAfterSeconds,
+} from '../slack/slack-messenger.js';
 import type { RequestStore } from '../store/request-store.js';
 import { type OutboxItem, type ResetJobData, ResetJobDataSchema } from './jobs.js';
 
@@ -44,6 +49,9 @@ export const DEFAULT_LIMITS: RetryLimits = {
 const CLOCK_SKEW_MS = 5_000;
 
 const SUCCESS_STATUSES = new Set(['Succeeded', 'Completed']);
+
+// Longer than the Lightsail client's connection + request timeouts, so a live claim always outlasts its call.
+const RESET_CLAIM_MS = 10_000;
 
 /**
  * One job a request, moving through phases as BullMQ "step jobs": reset, then poll, then report.
@@ -178,24 +186,39 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         await save({ operationId: request.operationId, phase: 'poll', lastStatus: request.operationStatus });
         wakeAt = now();
       } else {
-        const earlier = !interrupted
-          ? { found: undefined }
-          : await callLightsail('GetDistributionLatestCacheReset', async () => ({
-              found: await findEarlierReset(request),
-            }));
-        if (earlier?.found !== undefined) {
-          log.warn(
-            { adoptedResetAt: earlier.found },
-            'a reset from an interrupted attempt exists; following it, not resetting again',
-          );
-          await save({ phase: 'poll', adoptedResetAt: earlier.found, outbox: enqueue([{ kind: 'card' }]) });
-          wakeAt = now();
-        } else if (earlier) {
-          await save({ resetCalledAt: now() });
-          const op = await callLightsail('ResetDistributionCache', () =>
-            deps.lightsail.resetCache(request.distributionName),
-          );
-          if (op) await adoptOperation(op);
+        const holder = `${job.id}:${token ?? 'no-token'}:${now()}`;
+        if (!(await deps.store.claimResetCall(data.requestId, holder, RESET_CLAIM_MS))) {
+          // Another worker is in the middle of this very call: look again once it has had time to finish.
+          log.warn('another worker is calling ResetDistributionCache for this request; waiting');
+          wakeAt = now() + 2_000;
+        } else {
+          try {
+            const earlier = !interrupted
+              ? { found: undefined }
+              : await callLightsail('GetDistributionLatestCacheReset', async () => ({
+                  found: await findEarlierReset(request),
+                }));
+            if (earlier?.found !== undefined) {
+              log.warn(
+                { adoptedResetAt: earlier.found },
+                'a reset from an interrupted attempt exists; following it, not resetting again',
+              );
+              await save({
+                phase: 'poll',
+                adoptedResetAt: earlier.found,
+                outbox: enqueue([{ kind: 'card' }]),
+              });
+              wakeAt = now();
+            } else if (earlier) {
+              await save({ resetCalledAt: now() });
+              const op = await callLightsail('ResetDistributionCache', () =>
+                deps.lightsail.resetCache(request.distributionName),
+              );
+              if (op) await adoptOperation(op);
+            }
+          } finally {
+            await deps.store.releaseResetCall(data.requestId, holder);
+          }
         }
       }
     } else if (data.phase === 'poll') {
@@ -298,7 +321,11 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
             'Slack is not taking messages; will retry',
           );
           await save({ slackFailures: failures });
-          return now() + retryDelay(failures, limits.slackBackoffMs, limits.slackMaxBackoffMs);
+          const asked = slackRetryAfterSeconds(error);
+          return (
+            now() +
+            (asked ? asked * 1000 : retryDelay(failures, limits.slackBackoffMs, limits.slackMaxBackoffMs))
+          );
         }
       }
       return undefined;

@@ -33,6 +33,8 @@ export function startWorkers(
     prefix: settings.prefix,
     lockDuration: settings.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs,
+    // A step is safe to run again (it resumes from job data), so a crash loop is the only reason to give up.
+    maxStalledCount: 10,
   };
   const resetWorker = new Worker(QUEUES.reset, createResetProcessor(deps), {
     ...common,

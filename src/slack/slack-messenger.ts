@@ -27,6 +27,12 @@ export function isPermanentSlackError(error: unknown): boolean {
   return code !== undefined && PERMANENT_ERRORS.has(code);
 }
 
+/** Seconds Slack asked us to wait (HTTP 429 Retry-After), when it did. */
+export function slackRetryAfterSeconds(error: unknown): number | undefined {
+  const retryAfter = (error as { retryAfter?: unknown } | undefined)?.retryAfter;
+  return typeof retryAfter === 'number' && retryAfter > 0 ? retryAfter : undefined;
+}
+
 export function isNotInChannel(error: unknown): boolean {
   const code = slackErrorCode(error);
   return code === 'not_in_channel' || code === 'channel_not_found';

@@ -130,6 +130,24 @@ export class RequestStore {
     return reply[0] === 1 && request ? { changed: true, request } : { changed: false, request };
   }
 
+  /**
+   * A short exclusive claim on calling ResetDistributionCache for one request, so that a worker which
+   * lost its BullMQ lock while alive and the worker that took the job over never both call it.
+   */
+  async claimResetCall(id: string, holder: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.redis.set(`${this.prefix}:reset-claim:${id}`, holder, 'PX', ttlMs, 'NX');
+    return reply === 'OK';
+  }
+
+  async releaseResetCall(id: string, holder: string): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
+      1,
+      `${this.prefix}:reset-claim:${id}`,
+      holder,
+    );
+  }
+
   async activeIds(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
   }

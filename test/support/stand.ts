@@ -37,3 +37,22 @@ export function resetCalls(stand: LocalStand, name?: string) {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Asks for a reset of `name` in `channel` and has the approver approve it; returns the card. */
+export async function askAndApprove(stand: LocalStand, name: string, channel: string) {
+  await stand.command(name, 'U0REQUEST', channel);
+  const { card, requestId } = await cardIn(stand, channel);
+  await stand.click('approve_reset', requestId, 'U0APPROVE', card.ts, channel);
+  return { card, requestId };
+}
+
+export function threadTexts(stand: LocalStand, channel: string, ts: string): string[] {
+  return stand.slack.thread(channel, ts).map((m) => m.text ?? '');
+}
+
+export async function waitForFinal(stand: LocalStand, channel: string, ts: string, timeoutMs = 30_000) {
+  return stand.slack.waitFor(
+    () => stand.slack.thread(channel, ts).find((m) => /\*(Succeeded|Failed)\*/.test(m.text ?? '')),
+    timeoutMs,
+  );
+}

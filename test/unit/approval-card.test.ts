@@ -1,0 +1,416 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTION_IDS,
+  type Block,
+  headline,
+  plainText,
+  renderApprovalCard,
+  type SlackMessageContent,
+} from '../../src/domain/approval-card.js';
+import { REQUEST_STATES, type RequestState, type ResetRequest } from '../../src/domain/reset-request.js';
+
+const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
+const REQUESTER = 'UREQ1';
+const APPROVER = 'UAPP1';
+const APPROVERS = [APPROVER, 'UAPP2'];
+const EMOJI_CODE = /:[a-z0-9_+-]+:/;
+
+interface TextObject {
+  type: 'plain_text' | 'mrkdwn';
+  text: string;
+}
+interface Button {
+  type: 'button';
+  action_id: string;
+  text: TextObject;
+  value: string;
+  confirm?: { title: TextObject; text: TextObject; confirm: TextObject; deny: TextObject };
+}
+
+/** A request as it looks in each state, with fixed ids and times. */
+function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): ResetRequest {
+  const base: ResetRequest = {
+    id: 'rm5x1abcd0000',
+    state,
+    distributionName: 'web-prod',
+    domainName: 'd111111abcdef8.cloudfront.net',
+    requesterId: REQUESTER,
+    channelId: 'COPS1',
+    cardTs: '1736933400.000100',
+    createdAt: T0,
+    expiresAt: T0 + 30 * 60_000,
+  };
+  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000 };
+  const started = { ...decided, operationId: 'op-7f3a', operationStatus: 'Started', startedAt: T0 + 61_000 };
+  const finished = { ...started, finishedAt: T0 + 61_000 + 125_000 };
+  const byState: Record<RequestState, Partial<ResetRequest>> = {
+    pending: {},
+    approved: decided,
+    running: { ...started, operationStatus: 'InProgress' },
+    succeeded: { ...finished, operationStatus: 'Succeeded' },
+    failed: {
+      ...finished,
+      operationStatus: 'Failed',
+      errorCode: 'InternalFailure',
+      errorDetails: 'the edge refused',
+    },
+    denied: decided,
+    expired: {},
+    cancelled: { decidedBy: REQUESTER, decidedAt: T0 + 60_000 },
+  };
+  return { ...base, ...byState[state], ...overrides };
+}
+
+function card(request: ResetRequest, approverIds: readonly string[] = APPROVERS): SlackMessageContent {
+  return renderApprovalCard(request, { approverIds, now: T0 });
+}
+
+/** Every text Slack will render from a card, fallback included. */
+function renderedTexts(content: SlackMessageContent): string[] {
+  const texts: string[] = [content.text];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) {
+      const object = value as Record<string, unknown>;
+      if ((object.type === 'mrkdwn' || object.type === 'plain_text') && typeof object.text === 'string') {
+        texts.push(object.text);
+      }
+      Object.values(object).forEach(visit);
+    }
+  };
+  visit(content.blocks);
+  return texts;
+}
+
+function sectionText(block: Block | undefined): string {
+  return (block?.text as TextObject | undefined)?.text ?? '';
+}
+
+function factsOf(content: SlackMessageContent): string {
+  return sectionText(content.blocks.find((block) => block.block_id === 'facts'));
+}
+
+function buttonsOf(content: SlackMessageContent): Button[] {
+  const actions = content.blocks.find((block) => block.type === 'actions');
+  return (actions?.elements as Button[] | undefined) ?? [];
+}
+
+function actionIdsOf(content: SlackMessageContent): string[] {
+  return buttonsOf(content).map((button) => button.action_id);
+}
+
+const ALL_STATES = [...REQUEST_STATES];
+const NOT_PENDING = ALL_STATES.filter((state) => state !== 'pending');
+
+describe('renderApprovalCard', () => {
+  it.each(ALL_STATES)('starts the %s card with its headline section', (state) => {
+    const request = requestIn(state);
+    const [first] = card(request).blocks;
+    expect(first).toMatchObject({ type: 'section', block_id: 'headline' });
+    expect(sectionText(first)).toBe(headline(request));
+  });
+
+  it.each(ALL_STATES)('gives the %s card a non-empty fallback text without emoji codes', (state) => {
+    const { text } = card(requestIn(state));
+    expect(text.trim()).not.toBe('');
+    expect(text).not.toMatch(EMOJI_CODE);
+    expect(text).toContain('web-prod');
+  });
+
+  it('offers Approve, Deny and Cancel on a pending card, each carrying the request id', () => {
+    const content = card(requestIn('pending'));
+    expect(actionIdsOf(content)).toEqual([ACTION_IDS.approve, ACTION_IDS.deny, ACTION_IDS.cancel]);
+    for (const button of buttonsOf(content)) expect(button.value).toBe('rm5x1abcd0000');
+  });
+
+  it('asks for confirmation before an approval, naming the distribution', () => {
+    const [approve, deny, cancel] = buttonsOf(card(requestIn('pending')));
+    expect(approve?.confirm).toMatchObject({
+      title: { type: 'plain_text' },
+      text: { type: 'mrkdwn', text: expect.stringContaining('`web-prod`') },
+      confirm: { type: 'plain_text' },
+      deny: { type: 'plain_text' },
+    });
+    expect(deny?.confirm).toBeUndefined();
+    expect(cancel?.confirm).toBeUndefined();
+  });
+
+  it('uses three distinct action ids', () => {
+    expect(new Set(Object.values(ACTION_IDS)).size).toBe(3);
+  });
+
+  it.each(NOT_PENDING)('has no buttons once the request is %s', (state) => {
+    const content = card(requestIn(state));
+    expect(content.blocks.some((block) => block.type === 'actions')).toBe(false);
+    expect(JSON.stringify(content.blocks)).not.toContain('action_id');
+  });
+
+  it.each(ALL_STATES)('names the requester, distribution and domain on the %s card', (state) => {
+    const facts = factsOf(card(requestIn(state)));
+    expect(facts).toContain(`<@${REQUESTER}>`);
+    expect(facts).toContain('`web-prod`');
+    expect(facts).toContain('d111111abcdef8.cloudfront.net');
+  });
+
+  it('leaves the domain out when Lightsail gave none', () => {
+    const facts = factsOf(card(requestIn('pending', { domainName: undefined })));
+    expect(facts).toContain('`web-prod`');
+    expect(facts).not.toContain('(');
+  });
+
+  it('lists who can approve and when the request expires on a pending card', () => {
+    const facts = factsOf(card(requestIn('pending')));
+    expect(facts).toContain('*Can approve:* <@UAPP1>, <@UAPP2>');
+    expect(facts).toContain('<!date^1736935200^');
+  });
+
+  it('says nobody is configured when the approver list is empty', () => {
+    expect(factsOf(card(requestIn('pending'), []))).toContain('nobody is configured');
+  });
+
+  it.each(NOT_PENDING)('no longer lists approvers or expiry once %s', (state) => {
+    const facts = factsOf(card(requestIn(state)));
+    expect(facts).not.toContain('Can approve');
+    expect(facts).not.toContain('Expires');
+  });
+
+  it.each([
+    ['approved', '*Approved by:* <@UAPP1>'],
+    ['running', '*Approved by:* <@UAPP1>'],
+    ['succeeded', '*Approved by:* <@UAPP1>'],
+    ['failed', '*Approved by:* <@UAPP1>'],
+    ['denied', '*Denied by:* <@UAPP1>'],
+  ] as const)('credits the decider on the %s card', (state, line) => {
+    expect(factsOf(card(requestIn(state)))).toContain(line);
+  });
+
+  it('shows the operation id once there is one', () => {
+    expect(factsOf(card(requestIn('running')))).toContain('*Operation:* `op-7f3a`');
+    expect(factsOf(card(requestIn('approved')))).not.toContain('Operation');
+  });
+
+  it('shows the Lightsail error code and details on a failed card', () => {
+    expect(factsOf(card(requestIn('failed')))).toContain('*Error:* InternalFailure: the edge refused');
+  });
+
+  it.each([
+    ['only a code', { errorDetails: undefined }, '*Error:* InternalFailure'],
+    ['only details', { errorCode: undefined }, '*Error:* the edge refused'],
+  ])('shows the error when Lightsail gave %s', (_what, overrides, line) => {
+    const facts = factsOf(card(requestIn('failed', overrides)));
+    expect(facts).toContain(line);
+    expect(facts).not.toContain('undefined');
+  });
+
+  it('shows no error line on a failed card without error fields', () => {
+    const facts = factsOf(card(requestIn('failed', { errorCode: undefined, errorDetails: undefined })));
+    expect(facts).not.toContain('*Error:*');
+  });
+
+  it.each(ALL_STATES)('keeps block ids and action ids unique on the %s card', (state) => {
+    const content = card(requestIn(state));
+    const blockIds = content.blocks.map((block) => block.block_id);
+    expect(blockIds.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(blockIds).size).toBe(blockIds.length);
+    const actionIds = actionIdsOf(content);
+    expect(new Set(actionIds).size).toBe(actionIds.length);
+  });
+
+  it.each(ALL_STATES)('stays within Slack limits on the %s card', (state) => {
+    const content = card(requestIn(state));
+    expectWithinSlackLimits(content);
+  });
+
+  it.each(ALL_STATES)('stays within Slack limits on a %s card with long but ordinary values', (state) => {
+    const content = card(
+      requestIn(state, {
+        distributionName: `a${'-b'.repeat(60)}`,
+        domainName: `${'d'.repeat(60)}.${'e'.repeat(60)}.cloudfront.net`,
+        errorDetails: 'x'.repeat(1_000),
+      }),
+      Array.from({ length: 40 }, (_, i) => `U${String(i).padStart(10, '0')}`),
+    );
+    expectWithinSlackLimits(content);
+  });
+
+  it('keeps the Approve confirm dialog within Slack limits for the longest valid name', () => {
+    expectWithinSlackLimits(card(requestIn('pending', { distributionName: 'a'.repeat(255) })));
+  });
+
+  it('keeps a failed card within Slack limits however long the Lightsail error is', () => {
+    expectWithinSlackLimits(card(requestIn('failed', { errorDetails: 'x'.repeat(4_000) })));
+  });
+
+  const MARKUP = ['<!channel>', '<!here>', '<@U123>', '<#C999>', '<https://evil|click>'];
+  const CARRIERS: Array<{ field: keyof ResetRequest; state: RequestState }> = [
+    { field: 'domainName', state: 'pending' },
+    { field: 'errorDetails', state: 'failed' },
+    { field: 'errorCode', state: 'failed' },
+    { field: 'operationStatus', state: 'running' },
+    { field: 'operationId', state: 'running' },
+    { field: 'distributionName', state: 'pending' },
+  ];
+  const injections = CARRIERS.flatMap(({ field, state }) =>
+    MARKUP.map((markup) => ({ field, state, markup })),
+  );
+
+  it.each(injections)('escapes $markup in $field on a $state card', ({ field, state, markup }) => {
+    const content = card(requestIn(state, { [field]: `x ${markup} y` }));
+    const texts = renderedTexts(content);
+    for (const text of texts) expect(text).not.toContain(markup);
+    expect(texts.join('\n')).toContain(markup.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  });
+
+  it('matches the agreed layout of a pending card', () => {
+    expect(card(requestIn('pending')).blocks).toMatchInlineSnapshot(`
+      [
+        {
+          "block_id": "headline",
+          "text": {
+            "text": ":hourglass_flowing_sand: Cache reset of \`web-prod\` is waiting for approval",
+            "type": "mrkdwn",
+          },
+          "type": "section",
+        },
+        {
+          "block_id": "facts",
+          "text": {
+            "text": "*Distribution:* \`web-prod\` (d111111abcdef8.cloudfront.net)
+      *Requested by:* <@UREQ1>
+      *Can approve:* <@UAPP1>, <@UAPP2>
+      *Expires:* <!date^1736935200^{date_short_pretty} at {time}|2025-01-15 10:00 UTC>",
+            "type": "mrkdwn",
+          },
+          "type": "section",
+        },
+        {
+          "block_id": "decision",
+          "elements": [
+            {
+              "action_id": "approve_reset",
+              "confirm": {
+                "confirm": {
+                  "text": "Approve reset",
+                  "type": "plain_text",
+                },
+                "deny": {
+                  "text": "Back",
+                  "type": "plain_text",
+                },
+                "text": {
+                  "text": "Every cached file of \`web-prod\` is dropped; the origin takes the full load until the cache fills again.",
+                  "type": "mrkdwn",
+                },
+                "title": {
+                  "text": "Reset the whole cache?",
+                  "type": "plain_text",
+                },
+              },
+              "style": "primary",
+              "text": {
+                "text": "Approve",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "rm5x1abcd0000",
+            },
+            {
+              "action_id": "deny_reset",
+              "style": "danger",
+              "text": {
+                "text": "Deny",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "rm5x1abcd0000",
+            },
+            {
+              "action_id": "cancel_reset",
+              "text": {
+                "text": "Cancel request",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "rm5x1abcd0000",
+            },
+          ],
+          "type": "actions",
+        },
+        {
+          "block_id": "request",
+          "elements": [
+            {
+              "text": "Request \`rm5x1abcd0000\`",
+              "type": "mrkdwn",
+            },
+          ],
+          "type": "context",
+        },
+      ]
+    `);
+  });
+});
+
+describe('headline', () => {
+  it.each([
+    ['pending', ':hourglass_flowing_sand: Cache reset of `web-prod` is waiting for approval'],
+    ['approved', ':white_check_mark: Cache reset of `web-prod` approved by <@UAPP1>, starting'],
+    ['running', ':arrows_counterclockwise: Resetting the cache of `web-prod`: InProgress'],
+    ['succeeded', ':large_green_circle: Cache reset of `web-prod` succeeded in 2m 5s'],
+    ['failed', ':red_circle: Cache reset of `web-prod` failed in 2m 5s'],
+    ['denied', ':no_entry: Cache reset of `web-prod` denied by <@UAPP1>'],
+    ['expired', ':alarm_clock: Cache reset of `web-prod` expired: nobody decided in time'],
+    ['cancelled', ':heavy_multiplication_x: Cache reset of `web-prod` cancelled by <@UREQ1>'],
+  ] as const)('says where a %s request stands', (state, line) => {
+    expect(headline(requestIn(state))).toBe(line);
+  });
+
+  it('falls back to Started while Lightsail has reported no status', () => {
+    expect(headline(requestIn('running', { operationStatus: undefined }))).toMatch(/: Started$/);
+  });
+
+  it('credits the requester when a cancellation has no decider', () => {
+    expect(headline(requestIn('cancelled', { decidedBy: undefined }))).toContain('cancelled by <@UREQ1>');
+  });
+
+  it('leaves the duration out until both times are known', () => {
+    expect(headline(requestIn('failed', { startedAt: undefined }))).toBe(
+      ':red_circle: Cache reset of `web-prod` failed',
+    );
+  });
+});
+
+describe('plainText', () => {
+  it.each([
+    [':hourglass_flowing_sand: Cache reset of `web-prod` is waiting', 'Cache reset of web-prod is waiting'],
+    [':white_check_mark: approved by <@UAPP1>', 'approved by <@UAPP1>'],
+    ['no codes here', 'no codes here'],
+    ['ratio 1:2 at 10:30', 'ratio 1:2 at 10:30'],
+  ])('turns %j into %j', (mrkdwn, text) => {
+    expect(plainText(mrkdwn)).toBe(text);
+  });
+});
+
+function expectWithinSlackLimits(content: SlackMessageContent): void {
+  expect(content.blocks.length).toBeLessThanOrEqual(50);
+  for (const block of content.blocks) {
+    expect(block.block_id?.length ?? 0).toBeLessThanOrEqual(255);
+    if (block.type === 'section') expect(sectionText(block).length).toBeLessThanOrEqual(3000);
+    if (block.type === 'context') {
+      const elements = block.elements as TextObject[];
+      expect(elements.length).toBeLessThanOrEqual(10);
+      for (const element of elements) expect(element.text.length).toBeLessThanOrEqual(3000);
+    }
+  }
+  for (const button of buttonsOf(content)) {
+    expect(button.text.text.length).toBeLessThanOrEqual(75);
+    expect(button.value.length).toBeLessThanOrEqual(2000);
+    expect(button.action_id.length).toBeLessThanOrEqual(255);
+    if (button.confirm) {
+      expect(button.confirm.title.text.length).toBeLessThanOrEqual(100);
+      expect(button.confirm.text.text.length).toBeLessThanOrEqual(300);
+      expect(button.confirm.confirm.text.length).toBeLessThanOrEqual(30);
+      expect(button.confirm.deny.text.length).toBeLessThanOrEqual(30);
+    }
+  }
+}
