@@ -1,0 +1,103 @@
+import { WebClient } from '@slack/web-api';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newRequestId, type ResetRequest } from '../../src/domain/reset-request.js';
+import { enqueueReset } from '../../src/flow/decide-request.js';
+import { FakeSlack } from '../../src/local/fake-slack.js';
+import { QUEUES } from '../../src/queue/jobs.js';
+import { reconcileRequests } from '../../src/queue/reconcile.js';
+import { SlackMessenger } from '../../src/slack/slack-messenger.js';
+import { RequestStore } from '../../src/store/request-store.js';
+import { connectTestRedis, deletePrefix, uniquePrefix } from '../support/redis.js';
+
+describe('reconciling approved requests with their jobs', () => {
+  const prefix = uniquePrefix('reconcile');
+  const slack = new FakeSlack();
+  let redis: Redis;
+  let store: RequestStore;
+  let queue: Queue;
+  let deps: Parameters<typeof reconcileRequests>[0];
+
+  beforeAll(async () => {
+    await slack.start();
+    redis = connectTestRedis();
+    store = new RequestStore(redis, prefix);
+    queue = new Queue(QUEUES.reset, { connection: redis, prefix });
+    deps = {
+      store,
+      resetQueue: queue,
+      slack: new SlackMessenger(
+        new WebClient('xoxb-fake', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      ),
+      approverIds: ['U0APPROVE'],
+      logger: pino({ level: 'silent' }),
+    };
+  });
+  afterAll(async () => {
+    await queue.close();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    await slack.stop();
+  });
+
+  async function approved(): Promise<ResetRequest> {
+    const now = Date.now();
+    const request: ResetRequest = {
+      id: newRequestId(now),
+      state: 'pending',
+      distributionName: 'web-prod',
+      requesterId: 'U0REQUEST',
+      channelId: 'C0RECON',
+      createdAt: now,
+      expiresAt: now + 60_000,
+    };
+    await store.create(request, { event: 'requested', actor: 'U0REQUEST' });
+    const posted = await new WebClient('xoxb-fake', { slackApiUrl: slack.apiUrl }).chat.postMessage({
+      channel: 'C0RECON',
+      text: 'card',
+    });
+    await store.annotate(request.id, { cardTs: posted.ts as string });
+    const result = await store.transition(
+      request.id,
+      'approved',
+      { decidedBy: 'U0APPROVE', decidedAt: now },
+      { event: 'approved', actor: 'U0APPROVE' },
+    );
+    return result.request as ResetRequest;
+  }
+
+  it('queues an approved request that a crash left without a job', async () => {
+    const request = await approved();
+    expect(await queue.getJob(request.id)).toBeUndefined();
+    const counts = await reconcileRequests(deps);
+    expect(counts.queued).toBe(1);
+    expect(await (await queue.getJob(request.id))?.getState()).toBe('waiting');
+    await (await queue.getJob(request.id))?.remove();
+  });
+
+  it('reports in the thread and the audit trail a request whose job BullMQ failed for stalling', async () => {
+    const request = await approved();
+    await enqueueReset({ resetQueue: queue }, request.id);
+    const taker = new Worker(QUEUES.reset, null, { connection: redis, prefix, autorun: false });
+    const job = await taker.getNextJob('test-token');
+    expect(job?.id).toBe(request.id);
+    // As BullMQ does after maxStalledCount: an unrecoverable failure, no retry left.
+    await job?.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'test-token');
+    await taker.close();
+    expect(await (await queue.getJob(request.id))?.getState()).toBe('failed');
+
+    const counts = await reconcileRequests(deps);
+    expect(counts.failed).toBe(1);
+    const stored = await store.get(request.id);
+    expect(stored?.state).toBe('failed');
+    expect(stored?.errorCode).toBe('WorkerGaveUp');
+    const replies = slack.thread('C0RECON', request.cardTs as string).map((m) => m.text ?? '');
+    expect(replies).toEqual([
+      expect.stringMatching(/<@U0REQUEST>.*gave up on this reset \(job stalled more than allowable limit\)/),
+    ]);
+    const audit = (await store.recentAudit(20)).filter((e) => e.requestId === request.id);
+    expect(audit[0]).toMatchObject({ event: 'abandoned', detail: 'job stalled more than allowable limit' });
+  });
+});
