@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { parseDuration } from './domain/duration.js';
+import type { Policy, Rule } from './domain/policy.js';
+import { loadPolicyFile, PolicyFileError } from './policy-file.js';
 
-const SLACK_ID = /^[UWBCGDST][A-Z0-9]{2,}$/;
+const ID_SHAPES = {
+  user: /^[UW][A-Z0-9]{2,}$/,
+  group: /^S[A-Z0-9]{2,}$/,
+  channel: /^[CGD][A-Z0-9]{2,}$/,
+} as const;
 
-const idList = (what: string) =>
+const idList = (what: keyof typeof ID_SHAPES) =>
   z
     .string()
     .default('')
@@ -13,7 +19,7 @@ const idList = (what: string) =>
         .map((id) => id.trim())
         .filter((id) => id.length > 0),
     )
-    .pipe(z.array(z.string().regex(SLACK_ID, { error: `each entry must be a Slack ${what} ID` })));
+    .pipe(z.array(z.string().regex(ID_SHAPES[what], { error: `each entry must be a Slack ${what} ID` })));
 
 const duration = (fallback: string) =>
   z
@@ -28,7 +34,7 @@ const duration = (fallback: string) =>
       return ms;
     });
 
-const _optionalDuration = z
+const optionalDuration = z
   .string()
   .optional()
   .transform((text, ctx) => {
@@ -76,13 +82,22 @@ const EnvSchema = z
       .string()
       .default('lightsail-reset')
       .refine((prefix) => /^[\w{}.-]+$/.test(prefix), { error: 'may hold letters, digits, _ - . { } only' }),
-    APPROVER_USER_IDS: idList('user').refine((ids) => ids.length > 0, {
-      error: 'must name at least one Slack user ID who may approve (comma-separated, like U01ABC,U02DEF)',
-    }),
+    APPROVER_USER_IDS: idList('user'),
+    APPROVER_GROUP_IDS: idList('group'),
     ALLOW_SELF_APPROVAL: flag,
     REQUESTER_USER_IDS: idList('user'),
+    REQUESTER_GROUP_IDS: idList('group'),
     ALLOWED_CHANNEL_IDS: idList('channel'),
     APPROVAL_TTL: duration('30m'),
+    REMIND_AFTER: optionalDuration,
+    RESET_COOLDOWN: optionalDuration,
+    POLICY_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
+    BREAK_GLASS_USER_IDS: idList('user'),
+    BREAK_GLASS_GROUP_IDS: idList('group'),
+    AUDIT_CHANNEL_ID: z.preprocess(
+      blankAsUndefined,
+      z.string().regex(ID_SHAPES.channel, { error: 'must be a Slack channel ID like C0123ABCD' }).optional(),
+    ),
     POLL_INTERVAL_MS: milliseconds(2000),
     POLL_MAX_INTERVAL_MS: milliseconds(30000),
     OPERATION_TIMEOUT: duration('30m'),
@@ -115,17 +130,16 @@ export interface Config {
   port: number;
   redisUrl: string;
   queuePrefix: string;
-  approval: {
-    approverUserIds: readonly string[];
-    requesterUserIds: readonly string[];
-    allowedChannelIds: readonly string[];
-    allowSelfApproval: boolean;
-    ttlMs: number;
-  };
+  /** Who may ask and approve, per distribution: the environment's rule, refined by POLICY_FILE. */
+  policy: Policy;
+  auditChannelId: string | undefined;
   polling: { intervalMs: number; maxIntervalMs: number; operationTimeoutMs: number };
   worker: { concurrency: number; lockDurationMs: number };
   logLevel: string;
 }
+
+const NO_APPROVERS =
+  'APPROVER_USER_IDS or APPROVER_GROUP_IDS must name at least one approver (comma-separated Slack IDs, like U01ABC,U02DEF), or POLICY_FILE must';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -140,6 +154,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = (parsed.error?.issues ?? []).map(
       (issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`,
     );
+    const noApprovers = [env.APPROVER_USER_IDS, env.APPROVER_GROUP_IDS, env.POLICY_FILE].every(
+      (v) => !blankAsUndefined(v),
+    );
+    if (noApprovers) {
+      problems.push(NO_APPROVERS);
+    }
     if (needsSigningSecret) {
       problems.push(
         'SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
@@ -150,6 +170,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const environmentRule: Rule = {
+    name: 'default',
+    resettable: true,
+    approvers: { users: e.APPROVER_USER_IDS, groups: e.APPROVER_GROUP_IDS },
+    approvalsRequired: 1,
+    requesters: { users: e.REQUESTER_USER_IDS, groups: e.REQUESTER_GROUP_IDS },
+    channels: e.ALLOWED_CHANNEL_IDS,
+    allowSelfApproval: e.ALLOW_SELF_APPROVAL,
+    ttlMs: e.APPROVAL_TTL,
+    remindAfterMs: e.REMIND_AFTER,
+    cooldownMs: e.RESET_COOLDOWN,
+    breakGlass: { users: e.BREAK_GLASS_USER_IDS, groups: e.BREAK_GLASS_GROUP_IDS },
+  };
+  let policy: Policy = { rules: [], fallback: environmentRule };
+  if (e.POLICY_FILE) {
+    try {
+      policy = loadPolicyFile(e.POLICY_FILE, environmentRule);
+    } catch (error) {
+      if (error instanceof PolicyFileError) {
+        throw new ConfigError(`Configuration error: POLICY_FILE ${error.message}. See examples/policy.yml.`);
+      }
+      throw error;
+    }
+  } else if (e.APPROVER_USER_IDS.length + e.APPROVER_GROUP_IDS.length === 0) {
+    throw new ConfigError(
+      `Configuration error: ${NO_APPROVERS}. See .env.example; to try the bot without Slack or AWS, run \`npm run demo\`.`,
+    );
+  }
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -160,13 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
-    approval: {
-      approverUserIds: e.APPROVER_USER_IDS,
-      requesterUserIds: e.REQUESTER_USER_IDS,
-      allowedChannelIds: e.ALLOWED_CHANNEL_IDS,
-      allowSelfApproval: e.ALLOW_SELF_APPROVAL,
-      ttlMs: e.APPROVAL_TTL,
-    },
+    policy,
+    auditChannelId: e.AUDIT_CHANNEL_ID,
     polling: {
       intervalMs: e.POLL_INTERVAL_MS,
       maxIntervalMs: e.POLL_MAX_INTERVAL_MS,

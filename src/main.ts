@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { WebClient } from '@slack/web-api';
 import { Queue } from 'bullmq';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { auditLine } from './domain/audit-line.js';
 import type { FlowDeps } from './flow/flow-deps.js';
 import { LightsailGateway } from './lightsail/lightsail-gateway.js';
 import { healthRoutes } from './observability/health-routes.js';
@@ -11,6 +12,7 @@ import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
 import { backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
 import { SlackMessenger, slackErrorCode } from './slack/slack-messenger.js';
+import { UserGroupDirectory } from './slack/user-groups.js';
 import { readRedisFacts, redactRedisUrl, webConnection, workerConnection } from './store/redis-connection.js';
 import { RequestStore } from './store/request-store.js';
 
@@ -68,25 +70,37 @@ async function main(): Promise<void> {
   const prefix = config.queuePrefix;
   const resetQueue = new Queue(QUEUES.reset, { connection: redis, prefix });
   const expiryQueue = new Queue(QUEUES.expiry, { connection: redis, prefix });
-  const store = new RequestStore(redis, prefix);
   const backgroundSlack = new SlackMessenger(
     new WebClient(config.slack.botToken, backgroundClientOptions(config)),
   );
+  const store = new RequestStore(redis, prefix, (entry) => {
+    logger.info({ audit: true, ...entry }, `audit: ${entry.event}`);
+    const line = config.auditChannelId ? auditLine(entry) : undefined;
+    if (config.auditChannelId && line) {
+      backgroundSlack
+        .post(config.auditChannelId, line)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, requestId: entry.requestId }, 'audit channel post failed'),
+        );
+    }
+  });
 
   const stops: Array<() => Promise<unknown>> = [];
   let workers: RunningWorkers | undefined;
   const routes = healthRoutes(redis, metrics);
 
   if (role === 'web' || role === 'all') {
-    const placeholderSlack = backgroundSlack; // replaced below by the app's own client
     const deps: FlowDeps = {
       store,
       lightsail,
-      slack: placeholderSlack,
+      slack: backgroundSlack, // replaced below by the app's own client
+      groups: new UserGroupDirectory(
+        new WebClient(config.slack.botToken, backgroundClientOptions(config)),
+        logger,
+      ),
       resetQueue,
       expiryQueue,
-      policy: config.approval,
-      approvalTtlMs: config.approval.ttlMs,
+      policy: config.policy,
       logger,
     };
     const app = createSlackApp(config, deps, metrics, routes, logger);
@@ -141,8 +155,6 @@ async function main(): Promise<void> {
         lightsail,
         slack: backgroundSlack,
         resetQueue,
-        approverIds: config.approval.approverUserIds,
-        approvalTtlMs: config.approval.ttlMs,
         polling: config.polling,
         logger,
       },

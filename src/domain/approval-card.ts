@@ -1,5 +1,6 @@
 import { formatDuration } from './duration.js';
 import { code, escapeText, mention, slackDate, truncate } from './mrkdwn.js';
+import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
 export const ACTION_IDS = {
@@ -7,11 +8,6 @@ export const ACTION_IDS = {
   deny: 'deny_reset',
   cancel: 'cancel_reset',
 } as const;
-
-export interface CardContext {
-  approverIds: readonly string[];
-  now?: number;
-}
 
 export interface SlackMessageContent {
   text: string;
@@ -23,12 +19,21 @@ export type Block = { type: string; block_id?: string; [key: string]: unknown };
 
 /** One line that says where the request stands: the card's top line and its notification text. */
 export function headline(request: ResetRequest): string {
+  const line = stateLine(request);
+  return request.breakGlass && request.state !== 'approved' ? `:rotating_light: BREAK-GLASS · ${line}` : line;
+}
+
+function stateLine(request: ResetRequest): string {
   const name = code(request.distributionName);
   switch (request.state) {
     case 'pending':
-      return `:hourglass_flowing_sand: Cache reset of ${name} is waiting for approval`;
+      return request.approvalsRequired > 1
+        ? `:hourglass_flowing_sand: Cache reset of ${name} is waiting for approval (${request.approvals.length} of ${request.approvalsRequired})`
+        : `:hourglass_flowing_sand: Cache reset of ${name} is waiting for approval`;
     case 'approved':
-      return `:white_check_mark: Cache reset of ${name} approved by ${mention(request.decidedBy ?? '')}, starting`;
+      return request.breakGlass
+        ? `:rotating_light: BREAK-GLASS cache reset of ${name} by ${mention(request.requesterId)}, without approval: starting`
+        : `:white_check_mark: Cache reset of ${name} approved by ${approvers(request)}, starting`;
     case 'running':
       return `:arrows_counterclockwise: Resetting the cache of ${name}: ${escapeText(request.operationStatus ?? 'Started')}`;
     case 'succeeded':
@@ -44,26 +49,51 @@ export function headline(request: ResetRequest): string {
   }
 }
 
+function approvers(request: ResetRequest): string {
+  const who = request.approvals.length > 0 ? request.approvals : request.decidedBy ? [request.decidedBy] : [];
+  return who.map(mention).join(' and ') || 'someone';
+}
+
 function durationSuffix(request: ResetRequest): string {
   if (request.startedAt === undefined || request.finishedAt === undefined) return '';
   return ` in ${formatDuration(request.finishedAt - request.startedAt)}`;
 }
 
 /** The approval card: posted once when the request is made, then edited in place as the state moves. */
-export function renderApprovalCard(request: ResetRequest, context: CardContext): SlackMessageContent {
+export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
   const top = headline(request);
+  const approverPeople = { users: request.approverUsers, groups: request.approverGroups };
   const facts: string[] = [
-    `*Distribution:* ${code(request.distributionName)}${request.domainName ? ` (${escapeText(request.domainName)})` : ''}`,
+    `*Distribution:* ${code(request.distributionName)}${request.domainName ? ` (${escapeText(truncate(request.domainName, 200))})` : ''}`,
     `*Requested by:* ${mention(request.requesterId)}`,
   ];
+  if (request.breakGlass) {
+    facts.push(`*Break-glass reason:* ${escapeText(truncate(request.reason ?? '', 500))}`);
+    facts.push(`*For review by:* ${mentionPeople(approverPeople)}`);
+  }
   if (request.state === 'pending') {
-    facts.push(`*Can approve:* ${context.approverIds.map(mention).join(', ') || 'nobody is configured'}`);
+    facts.push(`*Can approve:* ${mentionPeople(approverPeople)}`);
+    if (request.approvalsRequired > 1) {
+      const so = request.approvals.length > 0 ? `: ${request.approvals.map(mention).join(', ')}` : '';
+      facts.push(`*Approvals:* ${request.approvals.length} of ${request.approvalsRequired}${so}`);
+    }
     facts.push(`*Expires:* ${slackDate(request.expiresAt)}`);
   }
-  if (request.decidedBy && request.state !== 'pending' && request.state !== 'cancelled') {
-    const verb = request.state === 'denied' ? 'Denied' : 'Approved';
-    facts.push(`*${verb} by:* ${mention(request.decidedBy)}`);
+  if (
+    !request.breakGlass &&
+    request.decidedBy &&
+    request.state !== 'pending' &&
+    request.state !== 'cancelled' &&
+    request.state !== 'expired'
+  ) {
+    facts.push(
+      request.state === 'denied'
+        ? `*Denied by:* ${mention(request.decidedBy)}`
+        : `*Approved by:* ${approvers(request)}`,
+    );
   }
+  if (request.state === 'denied' && request.reason)
+    facts.push(`*Reason:* ${escapeText(truncate(request.reason, 500))}`);
   if (request.operationId) facts.push(`*Operation:* ${code(request.operationId)}`);
   if (request.state === 'failed' && (request.errorCode || request.errorDetails)) {
     facts.push(
@@ -79,7 +109,12 @@ export function renderApprovalCard(request: ResetRequest, context: CardContext):
   blocks.push({
     type: 'context',
     block_id: 'request',
-    elements: [{ type: 'mrkdwn', text: `Request ${code(request.id)}` }],
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Request ${code(request.id)}${request.ruleName !== 'default' ? ` · policy rule ${code(request.ruleName)}` : ''}`,
+      },
+    ],
   });
   return { text: plainText(top), blocks };
 }

@@ -1,19 +1,37 @@
 import { checkDistributionName } from './distribution-name.js';
 
 export const COMMAND = '/lightsail-reset';
+export const MAX_REASON_LENGTH = 500;
 
 export type ParsedCommand =
   | { kind: 'help' }
+  | { kind: 'status' }
   | { kind: 'reset'; distributionName: string }
+  | { kind: 'break-glass'; distributionName: string; reason: string }
   | { kind: 'invalid'; problem: string };
 
 /** Reads the text after `/lightsail-reset`. */
 export function parseCommandText(text: string): ParsedCommand {
   const trimmed = text.trim();
-  if (trimmed === '') {
-    return { kind: 'invalid', problem: 'Tell me which distribution to reset.' };
+  if (trimmed === '') return { kind: 'invalid', problem: 'Tell me which distribution to reset.' };
+  const lower = trimmed.toLowerCase();
+  if (lower === 'help') return { kind: 'help' };
+  if (lower === 'status') return { kind: 'status' };
+
+  const now = /^(\S+)\s+--now(?:\s+([\s\S]*))?$/.exec(trimmed);
+  if (now) {
+    const check = checkDistributionName(now[1] ?? '');
+    if (!check.ok) return { kind: 'invalid', problem: check.problem };
+    const reason = (now[2] ?? '').trim();
+    if (reason.length === 0) {
+      return { kind: 'invalid', problem: 'A break-glass reset needs a reason after `--now`.' };
+    }
+    if (reason.length > MAX_REASON_LENGTH) {
+      return { kind: 'invalid', problem: `Keep the reason under ${MAX_REASON_LENGTH} characters.` };
+    }
+    return { kind: 'break-glass', distributionName: check.name, reason };
   }
-  if (trimmed.toLowerCase() === 'help') return { kind: 'help' };
+
   const check = checkDistributionName(trimmed);
   return check.ok
     ? { kind: 'reset', distributionName: check.name }
@@ -24,6 +42,8 @@ export function usageText(): string {
   return [
     `*Usage:* \`${COMMAND} <distribution-name>\` asks for a cache reset of that Lightsail distribution.`,
     'An approver clicks *Approve* on the card I post (never the person who asked); then I reset the cache and report progress in the thread.',
+    `\`${COMMAND} status\` lists the requests waiting for approval and the resets running.`,
+    `\`${COMMAND} <distribution-name> --now <reason>\` resets at once, without approval, if you hold the break-glass right; every approver is told.`,
     `\`${COMMAND} help\` shows this message.`,
   ].join('\n');
 }

@@ -40,7 +40,13 @@ export function statesLeadingTo(to: RequestState): RequestState[] {
 const optionalText = z.string().optional();
 const optionalTime = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional());
 
-/** A request as stored: every field of the Redis hash is a string, so numbers are coerced back. */
+const idList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').filter((id) => id.length > 0) : v),
+  z.array(z.string()).default([]),
+);
+const flag = z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()).default(false);
+
+/** A request as stored: every field of the Redis hash is a string, so numbers and lists are parsed back. */
 export const ResetRequestSchema = z.object({
   id: z.string().min(1),
   state: z.enum(REQUEST_STATES),
@@ -59,6 +65,16 @@ export const ResetRequestSchema = z.object({
   finishedAt: optionalTime,
   errorCode: optionalText,
   errorDetails: optionalText,
+  /** The policy rule that applied when the request was made, and what it asked for. */
+  ruleName: z.string().default('default'),
+  approvalsRequired: z.coerce.number().int().min(1).default(1),
+  approverUsers: idList,
+  approverGroups: idList,
+  /** Distinct people who approved so far, in order. */
+  approvals: idList,
+  breakGlass: flag,
+  /** The break-glass reason, or the reason given with a denial. */
+  reason: optionalText,
 });
 export type ResetRequest = z.infer<typeof ResetRequestSchema>;
 

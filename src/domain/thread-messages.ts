@@ -1,5 +1,6 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, truncate } from './mrkdwn.js';
+import { code, escapeText, mention, slackDate, truncate } from './mrkdwn.js';
+import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
 /** Replies in the card's thread. Each is plain mrkdwn text, readable in a notification as it is. */
@@ -38,14 +39,27 @@ export const threadMessages = {
   },
 
   denied(request: ResetRequest): string {
-    return `${mention(request.requesterId)} :no_entry: ${mention(request.decidedBy ?? '')} denied the cache reset of ${code(request.distributionName)}. Nothing was reset.`;
+    const why = request.reason ? ` Reason: ${escapeText(truncate(request.reason, 500))}` : '';
+    return `${mention(request.requesterId)} :no_entry: ${mention(request.decidedBy ?? '')} denied the cache reset of ${code(request.distributionName)}. Nothing was reset.${why}`;
   },
 
   cancelled(request: ResetRequest): string {
     return `:heavy_multiplication_x: ${mention(request.requesterId)} cancelled this request. Nothing was reset.`;
   },
 
-  expired(request: ResetRequest, ttlMs: number): string {
-    return `${mention(request.requesterId)} :alarm_clock: Nobody approved the cache reset of ${code(request.distributionName)} within ${formatDuration(ttlMs)}, so the request expired. Nothing was reset; ask again if it is still needed.`;
+  expired(request: ResetRequest): string {
+    return `${mention(request.requesterId)} :alarm_clock: Nobody approved the cache reset of ${code(request.distributionName)} within ${formatDuration(request.expiresAt - request.createdAt)}, so the request expired. Nothing was reset; ask again if it is still needed.`;
+  },
+
+  reminder(request: ResetRequest): string {
+    const waiting =
+      request.approvalsRequired > 1
+        ? ` (${request.approvals.length} of ${request.approvalsRequired} approvals so far)`
+        : '';
+    return `:bell: ${mentionPeople({ users: request.approverUsers, groups: request.approverGroups })}: this cache reset of ${code(request.distributionName)} is still waiting for approval${waiting}. It expires ${slackDate(request.expiresAt)}.`;
+  },
+
+  breakGlassAudit(request: ResetRequest): string {
+    return `:rotating_light: Break-glass reset of ${code(request.distributionName)} by ${mention(request.requesterId)}, without approval. Reason: ${escapeText(truncate(request.reason ?? '', 500))}. Please review.`;
   },
 };

@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
-import type { ApprovalPolicy } from '../domain/approval-policy.js';
+import type { Policy } from '../domain/policy.js';
 import type { LightsailGateway } from '../lightsail/lightsail-gateway.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessenger } from '../slack/slack-messenger.js';
+import type { UserGroupDirectory } from '../slack/user-groups.js';
 import type { RequestStore } from '../store/request-store.js';
 
 /** What the request flow needs from the outside world; main.ts wires the real adapters in. */
@@ -10,10 +11,10 @@ export interface FlowDeps {
   store: RequestStore;
   lightsail: LightsailGateway;
   slack: SlackMessenger;
+  groups: UserGroupDirectory;
   resetQueue: Queue;
   expiryQueue: Queue;
-  policy: ApprovalPolicy;
-  approvalTtlMs: number;
+  policy: Policy;
   logger: Logger;
 }
 

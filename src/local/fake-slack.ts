@@ -350,10 +350,20 @@ export class FakeSlack {
           channel: { id: channel, name: channel.toLowerCase(), is_member: !this.notInChannel.has(channel) },
         };
       }
+      case 'views.open': {
+        const trigger = str(args, 'trigger_id');
+        if (!trigger) return { ok: false, error: 'invalid_arguments' };
+        const view = parseJsonArg(args.view);
+        this.openedViews.push({ triggerId: trigger, view });
+        return { ok: true, view: { id: `V${String(this.openedViews.length).padStart(8, '0')}`, ...view } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
+
+  /** Modals opened with views.open, in order. */
+  readonly openedViews: Array<{ triggerId: string; view: Record<string, unknown> }> = [];
 
   private channelError(channel: string | undefined): Result | undefined {
     if (channel === undefined || channel === '' || this.missingChannels.has(channel)) {
@@ -464,5 +474,16 @@ export class FakeSlack {
       'x-slack-req-id': randomBytes(16).toString('hex'),
     });
     res.end(text);
+  }
+}
+
+function parseJsonArg(value: unknown): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  if (typeof value !== 'string') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { DENY_DIALOG } from '../domain/deny-dialog.js';
 import { AppProcess } from './app-process.js';
 import { type FakeDistribution, FakeLightsail } from './fake-lightsail.js';
 import { FakeSlack } from './fake-slack.js';
 import { freePort, type RedisServerHandle, startRedisServer } from './redis-server.js';
-import { blockActionsBody, postToSlackEndpoint, slashCommandBody } from './slack-requests.js';
+import {
+  blockActionsBody,
+  postToSlackEndpoint,
+  slashCommandBody,
+  viewSubmissionBody,
+} from './slack-requests.js';
 
 export const STAND_SIGNING_SECRET = 'stand-signing-secret-0123456789';
 export const STAND_BOT_TOKEN = 'xoxb-fake';
@@ -137,6 +143,19 @@ export class LocalStand {
       responseUrl: this.slack.responseUrl(responseId),
     });
     return { ...(await postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET)), responseId };
+  }
+
+  /** Submits the Deny dialog (opened by a Deny click) with a reason; resolves the HTTP answer (the ack). */
+  async submitDenyReason(requestId: string, user: string, reason: string | null) {
+    const body = viewSubmissionBody({
+      userId: user,
+      callbackId: DENY_DIALOG.callbackId,
+      privateMetadata: requestId,
+      values: {
+        [DENY_DIALOG.blockId]: { [DENY_DIALOG.actionId]: { type: 'plain_text_input', value: reason } },
+      },
+    });
+    return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
   }
 
   /** What the bot later said to that person through the response_url of one command or click. */

@@ -100,6 +100,39 @@ export function blockActionsBody(c: ButtonClick): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+export interface ViewSubmission {
+  userId: string;
+  callbackId: string;
+  privateMetadata: string;
+  /** state.values as Slack sends them: block id -> action id -> { type, value }. */
+  values: Record<string, Record<string, { type: string; value: string | null }>>;
+  teamId?: string;
+}
+
+/** A modal's submit, as Slack posts it to the interactivity URL. */
+export function viewSubmissionBody(v: ViewSubmission): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: v.teamId ?? 'T0FAKE', domain: 'fake' },
+    user: { id: v.userId, username: v.userId.toLowerCase(), team_id: v.teamId ?? 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'legacy-verification-token',
+    trigger_id: `${Date.now()}.trigger`,
+    view: {
+      id: 'V00000001',
+      type: 'modal',
+      callback_id: v.callbackId,
+      private_metadata: v.privateMetadata,
+      state: { values: v.values },
+      hash: 'fakehash',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
 export async function postToSlackEndpoint(
   url: string,
   rawBody: string,

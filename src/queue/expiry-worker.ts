@@ -4,20 +4,29 @@ import { threadMessages } from '../domain/thread-messages.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessenger } from '../slack/slack-messenger.js';
 import type { RequestStore } from '../store/request-store.js';
-import { ExpiryJobDataSchema } from './jobs.js';
+import { ExpiryJobDataSchema, JOBS } from './jobs.js';
 
 export interface ExpiryWorkerDeps {
   store: RequestStore;
   slack: SlackMessenger;
-  approverIds: readonly string[];
-  approvalTtlMs: number;
   logger: Logger;
 }
 
-/** Fires APPROVAL_TTL after the request: a request still pending becomes expired, and the card says so. */
+/**
+ * Delayed jobs of a pending request: the reminder (REMIND_AFTER) nudges the approvers once in the
+ * thread; the expiry (APPROVAL_TTL) turns a request nobody decided into `expired` and says so.
+ */
 export function createExpiryProcessor(deps: ExpiryWorkerDeps) {
   return async function processExpiryJob(job: Job): Promise<string> {
     const data = ExpiryJobDataSchema.parse(job.data);
+    if (job.name === JOBS.remind) {
+      const request = await deps.store.get(data.requestId);
+      if (request?.state !== 'pending' || !request.cardTs) return 'not-needed';
+      await deps.slack.reply(request.channelId, request.cardTs, threadMessages.reminder(request));
+      await deps.store.audit(request, { event: 'reminded', actor: 'bot' });
+      return 'reminded';
+    }
+
     const result = await deps.store.transition(
       data.requestId,
       'expired',
@@ -28,18 +37,10 @@ export function createExpiryProcessor(deps: ExpiryWorkerDeps) {
     // A Slack failure throws, and BullMQ retries: the state is already expired, so only the messages are redone.
     if (request?.state !== 'expired' || !request.cardTs) return request?.state ?? 'missing';
     if (!data.cardUpdated) {
-      await deps.slack.updateCard(
-        request.channelId,
-        request.cardTs,
-        renderApprovalCard(request, { approverIds: deps.approverIds }),
-      );
+      await deps.slack.updateCard(request.channelId, request.cardTs, renderApprovalCard(request));
       await job.updateData({ ...data, cardUpdated: true });
     }
-    await deps.slack.reply(
-      request.channelId,
-      request.cardTs,
-      threadMessages.expired(request, deps.approvalTtlMs),
-    );
+    await deps.slack.reply(request.channelId, request.cardTs, threadMessages.expired(request));
     deps.logger.info({ requestId: request.id }, 'request expired');
     return 'expired';
   };

@@ -3,6 +3,8 @@ import { REQUEST_ID } from '../domain/reset-request.js';
 
 /** Queue names and payloads, shared by the producer (web) and the consumers (worker). */
 export const QUEUES = { reset: 'reset', expiry: 'expiry' } as const;
+/** Job names: the expiry queue carries both the expiry and the optional reminder of a request. */
+export const JOBS = { reset: 'reset', expire: 'expire', remind: 'remind' } as const;
 
 const OutboxItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reply'), text: z.string() }),
@@ -34,6 +36,10 @@ export type ExpiryJobData = z.infer<typeof ExpiryJobDataSchema>;
 
 export function expiryJobId(requestId: string): string {
   return `expire-${requestId}`;
+}
+
+export function reminderJobId(requestId: string): string {
+  return `remind-${requestId}`;
 }
 
 export const RESET_JOB_OPTIONS = {

@@ -4,13 +4,12 @@ import { threadMessages } from '../domain/thread-messages.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessenger } from '../slack/slack-messenger.js';
 import type { RequestStore } from '../store/request-store.js';
-import { QUEUES, RESET_JOB_OPTIONS } from './jobs.js';
+import { JOBS, RESET_JOB_OPTIONS } from './jobs.js';
 
 export interface ReconcileDeps {
   store: RequestStore;
   resetQueue: Queue;
   slack: SlackMessenger;
-  approverIds: readonly string[];
   logger: Logger;
 }
 
@@ -27,7 +26,7 @@ export async function reconcileRequests(deps: ReconcileDeps): Promise<{ queued: 
     const job = await deps.resetQueue.getJob(id);
     const jobState = job ? await job.getState() : 'missing';
     if (jobState === 'missing' || jobState === 'unknown') {
-      await deps.resetQueue.add(QUEUES.reset, { requestId: id }, { jobId: id, ...RESET_JOB_OPTIONS });
+      await deps.resetQueue.add(JOBS.reset, { requestId: id }, { jobId: id, ...RESET_JOB_OPTIONS });
       deps.logger.warn(
         { requestId: id, state: request.state },
         'approved request had no reset job; queued it',
@@ -65,11 +64,7 @@ export async function markAbandoned(deps: ReconcileDeps, requestId: string, reas
         `the bot gave up on this reset (${reason}).${request.operationId ? ` Lightsail operation ${request.operationId} may still have run; check the Lightsail console.` : ''}`,
       ),
     );
-    await deps.slack.updateCard(
-      request.channelId,
-      cardTs,
-      renderApprovalCard(request, { approverIds: deps.approverIds }),
-    );
+    await deps.slack.updateCard(request.channelId, cardTs, renderApprovalCard(request));
   } catch (error) {
     deps.logger.error({ err: error, requestId }, 'could not tell the thread that the reset was abandoned');
   }

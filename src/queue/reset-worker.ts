@@ -19,7 +19,6 @@ export interface ResetWorkerDeps {
   store: RequestStore;
   lightsail: LightsailGateway;
   slack: SlackMessenger;
-  approverIds: readonly string[];
   polling: { intervalMs: number; maxIntervalMs: number; operationTimeoutMs: number };
   logger: Logger;
   limits?: Partial<RetryLimits>;
@@ -299,12 +298,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         try {
           if (!current.cardTs) throw new Error('the request has no card to reply under');
           if (item.kind === 'reply') await deps.slack.reply(current.channelId, current.cardTs, item.text);
-          else
-            await deps.slack.updateCard(
-              current.channelId,
-              current.cardTs,
-              renderApprovalCard(current, { approverIds: deps.approverIds }),
-            );
+          else await deps.slack.updateCard(current.channelId, current.cardTs, renderApprovalCard(current));
           await save({ outbox: data.outbox.slice(1), slackFailures: 0 });
         } catch (error) {
           const failures = data.slackFailures + 1;

@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { registerActions } from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands/index.js';
+import { registerViews } from './views/index.js';
 
 /** Web API options for calls made while a person waits: a few quick retries, never half an hour. */
 export function interactiveClientOptions(config: Config): WebClientOptions {
@@ -54,6 +55,7 @@ export function createSlackApp(
   });
   registerCommands(app, deps, metrics);
   registerActions(app, deps, metrics);
+  registerViews(app, deps, metrics);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -57,6 +57,21 @@ export class SlackMessenger {
     await this.client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
   }
 
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    const res = await this.client.chat.getPermalink({ channel, message_ts: ts });
+    return res.permalink;
+  }
+
+  /** Opens a modal in answer to a click (trigger ids live for 3 seconds). */
+  async openModal(triggerId: string, view: Record<string, unknown>): Promise<void> {
+    await this.client.views.open({ trigger_id: triggerId, view: view as never });
+  }
+
+  /** A plain top-level message (the audit channel's lines). */
+  async post(channel: string, text: string): Promise<void> {
+    await this.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
+  }
+
   async reply(channel: string, threadTs: string, text: string): Promise<void> {
     await this.client.chat.postMessage({
       channel,

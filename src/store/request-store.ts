@@ -10,9 +10,29 @@ import {
 /** Finished requests are kept this long for the thread, status and audit, then Redis drops them. */
 const FINISHED_RETENTION_SECONDS = 30 * 24 * 3600;
 const AUDIT_MAX_ENTRIES = 10_000;
+/** A safety net only: the open-request marker of a distribution is removed when its request ends. */
+const OPEN_MARKER_MAX_MS = 3 * 24 * 3600 * 1000;
 
-// KEYS: request hash, active-set, audit stream. ARGV: id, allowed-from (comma list), to, terminal(0/1),
-// retention seconds, audit max, audit fields count, audit fields..., then field/value pairs to set.
+// KEYS: request hash, active set, audit stream, distribution's open marker.
+// ARGV: id, marker ttl ms, audit field count, audit fields..., field/value pairs of the request.
+const CREATE_SCRIPT = `
+local holder = redis.call('GET', KEYS[4])
+if holder then return {0, holder} end
+local auditCount = tonumber(ARGV[3])
+local fieldsStart = 4 + auditCount
+local fields = {}
+for i = fieldsStart, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[4], ARGV[1], 'PX', tonumber(ARGV[2]))
+local audit = {}
+for i = 4, fieldsStart - 1 do audit[#audit + 1] = ARGV[i] end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(audit))
+return {1, ARGV[1]}
+`;
+
+// KEYS: request hash, active set, audit stream, distribution's open marker, distribution's last success.
+// ARGV: id, allowed-from (comma list), to, terminal(0/1), retention seconds, now, audit count, audit..., pairs...
 const TRANSITION_SCRIPT = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {0} end
@@ -30,10 +50,41 @@ end
 if ARGV[4] == '1' then
   redis.call('SREM', KEYS[2], ARGV[1])
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
 end
+if ARGV[3] == 'succeeded' then redis.call('SET', KEYS[5], ARGV[6]) end
 local audit = {}
 for i = 8, fieldsStart - 1 do audit[#audit + 1] = ARGV[i] end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', unpack(audit))
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(audit))
+return {1, redis.call('HGETALL', KEYS[1])}
+`;
+
+// KEYS: request hash, audit stream. ARGV: user, now, approval audit count, its fields..., approved audit count, its fields...
+// Replies 0 not pending, 2 this user already approved, 1 approval counted, 3 approval completed the quorum.
+const APPROVE_SCRIPT = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {0} end
+if state ~= 'pending' then return {0, redis.call('HGETALL', KEYS[1])} end
+local approvals = redis.call('HGET', KEYS[1], 'approvals') or ''
+for who in string.gmatch(approvals, '[^,]+') do
+  if who == ARGV[1] then return {2, redis.call('HGETALL', KEYS[1])} end
+end
+if approvals == '' then approvals = ARGV[1] else approvals = approvals .. ',' .. ARGV[1] end
+redis.call('HSET', KEYS[1], 'approvals', approvals)
+local count = 0
+for _ in string.gmatch(approvals, '[^,]+') do count = count + 1 end
+local required = tonumber(redis.call('HGET', KEYS[1], 'approvalsRequired') or '1')
+local firstEnd = 3 + tonumber(ARGV[3])
+local audit = {}
+for i = 4, firstEnd do audit[#audit + 1] = ARGV[i] end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(audit))
+if count >= required then
+  local approvedAudit = {}
+  for i = firstEnd + 2, firstEnd + 1 + tonumber(ARGV[firstEnd + 1]) do approvedAudit[#approvedAudit + 1] = ARGV[i] end
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(approvedAudit))
+  redis.call('HSET', KEYS[1], 'state', 'approved', 'decidedBy', ARGV[1], 'decidedAt', ARGV[2])
+  return {3, redis.call('HGETALL', KEYS[1])}
+end
 return {1, redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -54,17 +105,34 @@ export type TransitionResult =
   | { changed: true; request: ResetRequest }
   | { changed: false; request: ResetRequest | undefined };
 
+export type ApprovalResult =
+  | { outcome: 'approved' | 'counted' | 'already-approved-by-you'; request: ResetRequest }
+  | { outcome: 'not-pending'; request: ResetRequest | undefined };
+
+export type CreateResult = { created: true } | { created: false; openRequestId: string };
+
 type Fields = Partial<Omit<ResetRequest, 'id' | 'state'>>;
 
-/** Request records in Redis: one hash a request, every state change atomic and audited. */
+/** Told of every audited event as it is recorded: main logs it and posts it to the audit channel. */
+export type AuditListener = (entry: Omit<AuditEntry, 'id'>, request: ResetRequest) => void;
+
+/**
+ * Request records in Redis: one hash a request, every state change atomic and audited, at most one
+ * open request a distribution.
+ */
 export class RequestStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly onAudit: AuditListener = () => {},
   ) {}
 
   private requestKey(id: string): string {
     return `${this.prefix}:request:${id}`;
+  }
+
+  private distributionKey(name: string, what: 'open' | 'last-success'): string {
+    return `${this.prefix}:distribution:${name}:${what}`;
   }
 
   private get activeKey(): string {
@@ -75,14 +143,25 @@ export class RequestStore {
     return `${this.prefix}:audit`;
   }
 
-  async create(request: ResetRequest, audit: AuditEvent): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.requestKey(request.id), flatten(request))
-      .sadd(this.activeKey, request.id)
-      .xadd(this.auditKey, 'MAXLEN', '~', AUDIT_MAX_ENTRIES, '*', ...auditFields(request, audit))
-      .exec()
-      .then(assertExecOk);
+  /** Records a new request, unless the distribution already has an open one (then says which). */
+  async create(request: ResetRequest, audit: AuditEvent): Promise<CreateResult> {
+    const auditArgs = auditFields(request, audit);
+    const reply = (await this.redis.eval(
+      CREATE_SCRIPT,
+      4,
+      this.requestKey(request.id),
+      this.activeKey,
+      this.auditKey,
+      this.distributionKey(request.distributionName, 'open'),
+      request.id,
+      String(OPEN_MARKER_MAX_MS),
+      String(auditArgs.length),
+      ...auditArgs,
+      ...Object.entries(flatten(request)).flat(),
+    )) as [number, string];
+    if (reply[0] !== 1) return { created: false, openRequestId: reply[1] };
+    this.notify(request, audit);
+    return { created: true };
   }
 
   async get(id: string): Promise<ResetRequest | undefined> {
@@ -109,25 +188,72 @@ export class RequestStore {
     const current = await this.get(id);
     if (!current) return { changed: false, request: undefined };
     const auditArgs = auditFields(current, audit);
-    const setArgs = Object.entries(flatten(fields)).flat();
+    const now = Date.now();
     const reply = (await this.redis.eval(
       TRANSITION_SCRIPT,
-      3,
+      5,
       this.requestKey(id),
       this.activeKey,
       this.auditKey,
+      this.distributionKey(current.distributionName, 'open'),
+      this.distributionKey(current.distributionName, 'last-success'),
       id,
       statesLeadingTo(to).join(','),
       to,
       isTerminal(to) ? '1' : '0',
       String(FINISHED_RETENTION_SECONDS),
-      String(AUDIT_MAX_ENTRIES),
+      String(now),
       String(auditArgs.length),
       ...auditArgs,
-      ...setArgs,
+      ...Object.entries(flatten(fields)).flat(),
     )) as [number, string[]?];
     const request = reply[1] ? ResetRequestSchema.parse(pairsToObject(reply[1])) : undefined;
-    return reply[0] === 1 && request ? { changed: true, request } : { changed: false, request };
+    if (reply[0] === 1 && request) {
+      this.notify(request, audit);
+      return { changed: true, request };
+    }
+    return { changed: false, request };
+  }
+
+  /** Adds one person's approval; the approval that completes the quorum also moves the request to approved. */
+  async approve(id: string, userId: string): Promise<ApprovalResult> {
+    const current = await this.get(id);
+    if (!current) return { outcome: 'not-pending', request: undefined };
+    const audit: AuditEvent = { event: 'approval', actor: userId };
+    const auditArgs = auditFields(current, audit);
+    const approvedArgs = auditFields(current, { event: 'approved', actor: userId });
+    const reply = (await this.redis.eval(
+      APPROVE_SCRIPT,
+      2,
+      this.requestKey(id),
+      this.auditKey,
+      userId,
+      String(Date.now()),
+      String(auditArgs.length),
+      ...auditArgs,
+      String(approvedArgs.length),
+      ...approvedArgs,
+    )) as [number, string[]?];
+    const request = reply[1] ? ResetRequestSchema.parse(pairsToObject(reply[1])) : undefined;
+    if (!request || reply[0] === 0) return { outcome: 'not-pending', request };
+    if (reply[0] === 2) return { outcome: 'already-approved-by-you', request };
+    this.notify(request, audit);
+    if (reply[0] === 3) {
+      this.notify(request, { event: 'approved', actor: userId });
+      return { outcome: 'approved', request };
+    }
+    return { outcome: 'counted', request };
+  }
+
+  /** When the distribution last reset successfully through the bot (epoch ms). */
+  async lastSuccessAt(distributionName: string): Promise<number | undefined> {
+    const value = await this.redis.get(this.distributionKey(distributionName, 'last-success'));
+    return value === null ? undefined : Number(value);
+  }
+
+  /** The open (pending, approved or running) request of a distribution, if any. */
+  async openRequestId(distributionName: string): Promise<string | undefined> {
+    return (await this.redis.get(this.distributionKey(distributionName, 'open'))) ?? undefined;
   }
 
   /**
@@ -152,6 +278,19 @@ export class RequestStore {
     return this.redis.smembers(this.activeKey);
   }
 
+  /** Records an event that moves no state (a reminder sent, a Slack message given up). */
+  async audit(request: ResetRequest, audit: AuditEvent): Promise<void> {
+    await this.redis.xadd(
+      this.auditKey,
+      'MAXLEN',
+      '~',
+      AUDIT_MAX_ENTRIES,
+      '*',
+      ...auditFields(request, audit),
+    );
+    this.notify(request, audit);
+  }
+
   async recentAudit(count = 100): Promise<AuditEntry[]> {
     const entries = await this.redis.xrevrange(this.auditKey, '+', '-', 'COUNT', count);
     return entries.map(([id, values]) => {
@@ -167,12 +306,29 @@ export class RequestStore {
       };
     });
   }
+
+  private notify(request: ResetRequest, audit: AuditEvent): void {
+    try {
+      this.onAudit(
+        {
+          at: Date.now(),
+          requestId: request.id,
+          distribution: request.distributionName,
+          ...audit,
+        },
+        request,
+      );
+    } catch {
+      // a listener's failure must never undo or block a recorded transition
+    }
+  }
 }
 
 function flatten(fields: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined && value !== null) out[key] = String(value);
+    if (value === undefined || value === null) continue;
+    out[key] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return out;
 }
@@ -198,10 +354,4 @@ function pairsToObject(pairs: string[]): Record<string, string> {
   const o: Record<string, string> = {};
   for (let i = 0; i + 1 < pairs.length; i += 2) o[pairs[i] as string] = pairs[i + 1] as string;
   return o;
-}
-
-function assertExecOk(results: Array<[Error | null, unknown]> | null): void {
-  if (!results) throw new Error('Redis transaction was aborted');
-  const failed = results.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
 }

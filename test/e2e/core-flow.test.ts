@@ -86,7 +86,12 @@ describe('the built app, driven by signed Slack requests', () => {
     await stand.command('e2e-deny', requester, channel);
     const { card, requestId } = await cardIn(stand, channel);
     await stand.click(ACTION_IDS.deny, requestId, approver, card.ts, channel);
+    const dialog = await stand.slack.waitFor(() => stand.slack.openedViews.at(-1));
+    expect(dialog.view.private_metadata).toBe(requestId);
+    const submitted = await stand.submitDenyReason(requestId, approver, 'Deploy freeze <!channel>');
+    expect(submitted.status).toBe(200);
     await stand.slack.waitFor(() => /denied by/.test(cardText(stand, channel, card.ts)));
+    expect(cardText(stand, channel, card.ts)).toContain('Deploy freeze &lt;!channel&gt;');
     const late = await stand.click(ACTION_IDS.approve, requestId, secondApprover, card.ts, channel);
     const [reply] = await stand.slack.waitFor(() => {
       const replies = stand.responsesTo(late.responseId);
@@ -94,7 +99,7 @@ describe('the built app, driven by signed Slack requests', () => {
     });
     expect(reply).toMatch(/<@U0APPROVE> already denied/);
     expect(stand.slack.thread(channel, card.ts).map((m) => m.text)).toEqual([
-      expect.stringMatching(/denied the cache reset/),
+      expect.stringMatching(/denied the cache reset.*Reason: Deploy freeze &lt;!channel&gt;/),
     ]);
     await sleep(300);
     expect(resetCalls(stand, 'e2e-deny')).toHaveLength(0);

@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRequestId, type ResetRequest } from '../../src/domain/reset-request.js';
+import type { ResetRequest } from '../../src/domain/reset-request.js';
 import { enqueueReset } from '../../src/flow/decide-request.js';
 import { FakeSlack } from '../../src/local/fake-slack.js';
 import { QUEUES } from '../../src/queue/jobs.js';
@@ -11,6 +11,7 @@ import { reconcileRequests } from '../../src/queue/reconcile.js';
 import { SlackMessenger } from '../../src/slack/slack-messenger.js';
 import { RequestStore } from '../../src/store/request-store.js';
 import { connectTestRedis, deletePrefix, uniquePrefix } from '../support/redis.js';
+import { aRequest } from '../support/requests.js';
 
 describe('reconciling approved requests with their jobs', () => {
   const prefix = uniquePrefix('reconcile');
@@ -31,7 +32,6 @@ describe('reconciling approved requests with their jobs', () => {
       slack: new SlackMessenger(
         new WebClient('xoxb-fake', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
       ),
-      approverIds: ['U0APPROVE'],
       logger: pino({ level: 'silent' }),
     };
   });
@@ -44,15 +44,7 @@ describe('reconciling approved requests with their jobs', () => {
 
   async function approved(): Promise<ResetRequest> {
     const now = Date.now();
-    const request: ResetRequest = {
-      id: newRequestId(now),
-      state: 'pending',
-      distributionName: 'web-prod',
-      requesterId: 'U0REQUEST',
-      channelId: 'C0RECON',
-      createdAt: now,
-      expiresAt: now + 60_000,
-    };
+    const request = aRequest({ distributionName: `web-prod-${now}`, channelId: 'C0RECON' });
     await store.create(request, { event: 'requested', actor: 'U0REQUEST' });
     const posted = await new WebClient('xoxb-fake', { slackApiUrl: slack.apiUrl }).chat.postMessage({
       channel: 'C0RECON',

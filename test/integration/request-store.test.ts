@@ -1,20 +1,15 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRequestId, type ResetRequest } from '../../src/domain/reset-request.js';
+import type { ResetRequest } from '../../src/domain/reset-request.js';
 import { RequestStore } from '../../src/store/request-store.js';
 import { connectTestRedis, deletePrefix, uniquePrefix } from '../support/redis.js';
+import { aRequest } from '../support/requests.js';
 
-function pending(): ResetRequest {
-  const now = Date.now();
-  return {
-    id: newRequestId(now),
-    state: 'pending',
-    distributionName: 'web-prod',
-    requesterId: 'U0REQUEST',
-    channelId: 'C0STORE',
-    createdAt: now,
-    expiresAt: now + 60_000,
-  };
+let counter = 0;
+/** Each request names a distribution of its own: the store allows one open request a distribution. */
+function pending(overrides: Partial<ResetRequest> = {}): ResetRequest {
+  counter += 1;
+  return aRequest({ distributionName: `store-${counter}`, channelId: 'C0STORE', ...overrides });
 }
 
 describe('the request store on a real Redis', () => {
@@ -101,5 +96,56 @@ describe('the request store on a real Redis', () => {
       { event: 'approved', actor: 'U1' },
     );
     expect(moved).toEqual({ changed: false, request: undefined });
+  });
+
+  it('allows one open request a distribution, and frees it when the request ends', async () => {
+    const first = pending();
+    expect(await store.create(first, { event: 'requested', actor: 'U0REQUEST' })).toEqual({ created: true });
+    const second = pending({ distributionName: first.distributionName });
+    expect(await store.create(second, { event: 'requested', actor: 'U0OTHER' })).toEqual({
+      created: false,
+      openRequestId: first.id,
+    });
+    expect(await store.get(second.id)).toBeUndefined();
+    await store.transition(first.id, 'cancelled', {}, { event: 'cancelled', actor: 'U0REQUEST' });
+    expect(await store.create(second, { event: 'requested', actor: 'U0OTHER' })).toEqual({ created: true });
+  });
+
+  it('counts each approver once and approves exactly once when racing approvals reach the quorum', async () => {
+    const request = pending({ approvalsRequired: 2 });
+    await store.create(request, { event: 'requested', actor: request.requesterId });
+    const first = await store.approve(request.id, 'U0APPR1');
+    expect(first.outcome).toBe('counted');
+    expect((await store.approve(request.id, 'U0APPR1')).outcome).toBe('already-approved-by-you');
+
+    const racers = await Promise.all(
+      ['U0APPR2', 'U0APPR3', 'U0APPR4', 'U0APPR5', 'U0APPR1'].map((u) => store.approve(request.id, u)),
+    );
+    expect(racers.filter((r) => r.outcome === 'approved')).toHaveLength(1);
+    const stored = await store.get(request.id);
+    expect(stored?.state).toBe('approved');
+    expect(stored?.approvals).toHaveLength(2);
+    expect(stored?.approvals[0]).toBe('U0APPR1');
+  });
+
+  it('remembers when a distribution last reset successfully, for the cooldown', async () => {
+    const request = pending();
+    await store.create(request, { event: 'requested', actor: request.requesterId });
+    expect(await store.lastSuccessAt(request.distributionName)).toBeUndefined();
+    await store.approve(request.id, 'U0APPROVE');
+    await store.transition(request.id, 'running', {}, { event: 'started', actor: 'worker' });
+    const before = Date.now();
+    await store.transition(request.id, 'succeeded', {}, { event: 'succeeded', actor: 'worker' });
+    expect(await store.lastSuccessAt(request.distributionName)).toBeGreaterThanOrEqual(before);
+    expect(await store.openRequestId(request.distributionName)).toBeUndefined();
+  });
+
+  it('tells its listener about every audited event', async () => {
+    const heard: string[] = [];
+    const listening = new RequestStore(redis, prefix, (entry) => heard.push(`${entry.event}:${entry.actor}`));
+    const request = pending();
+    await listening.create(request, { event: 'requested', actor: 'U0REQUEST' });
+    await listening.approve(request.id, 'U0APPROVE');
+    expect(heard).toEqual(['requested:U0REQUEST', 'approval:U0APPROVE', 'approved:U0APPROVE']);
   });
 });

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { renderApprovalCard } from '../../src/domain/approval-card.js';
-import { newRequestId, type ResetRequest } from '../../src/domain/reset-request.js';
+import type { ResetRequest } from '../../src/domain/reset-request.js';
 import { enqueueReset } from '../../src/flow/decide-request.js';
 import { LightsailGateway } from '../../src/lightsail/lightsail-gateway.js';
 import { type FakeDistribution, FakeLightsail } from '../../src/local/fake-lightsail.js';
@@ -15,6 +15,7 @@ import { type RunningWorkers, startWorkers } from '../../src/queue/start-workers
 import { SlackMessenger } from '../../src/slack/slack-messenger.js';
 import { RequestStore } from '../../src/store/request-store.js';
 import { connectTestRedis, deletePrefix, uniquePrefix } from './redis.js';
+import { aRequest } from './requests.js';
 
 export const CHANNEL = 'C0WORKER';
 export const APPROVER = 'U0APPROVE';
@@ -73,8 +74,6 @@ export class WorkerHarness {
         lightsail: this.gateway,
         slack,
         resetQueue: this.queue,
-        approverIds: [APPROVER],
-        approvalTtlMs: 60_000,
         polling,
         logger,
         limits: {
@@ -96,21 +95,17 @@ export class WorkerHarness {
     distributionName: string,
     overrides: Partial<ResetRequest> = {},
   ): Promise<ResetRequest> {
-    const now = Date.now();
-    const request: ResetRequest = {
-      id: newRequestId(now),
-      state: 'pending',
+    const request = aRequest({
       distributionName,
       requesterId: REQUESTER,
       channelId: CHANNEL,
-      createdAt: now,
-      expiresAt: now + 60_000,
-    };
+      approverUsers: [APPROVER],
+    });
     await this.store.create(request, { event: 'requested', actor: REQUESTER });
     const web = new WebClient('xoxb-fake', { slackApiUrl: this.slack.apiUrl });
     const posted = await web.chat.postMessage({
       channel: CHANNEL,
-      ...renderApprovalCard(request, { approverIds: [APPROVER] }),
+      ...renderApprovalCard(request),
     });
     await this.store.annotate(request.id, { cardTs: posted.ts as string });
     const approved = await this.store.transition(

@@ -8,11 +8,13 @@ import {
   type SlackMessageContent,
 } from '../../src/domain/approval-card.js';
 import { REQUEST_STATES, type RequestState, type ResetRequest } from '../../src/domain/reset-request.js';
+import { aRequest } from '../support/requests.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
 const REQUESTER = 'UREQ1';
 const APPROVER = 'UAPP1';
 const APPROVERS = [APPROVER, 'UAPP2'];
+const APPROVER_GROUP = 'SOPS1';
 const EMOJI_CODE = /:[a-z0-9_+-]+:/;
 
 interface TextObject {
@@ -29,7 +31,7 @@ interface Button {
 
 /** A request as it looks in each state, with fixed ids and times. */
 function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): ResetRequest {
-  const base: ResetRequest = {
+  const base = aRequest({
     id: 'rm5x1abcd0000',
     state,
     distributionName: 'web-prod',
@@ -39,8 +41,10 @@ function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): 
     cardTs: '1736933400.000100',
     createdAt: T0,
     expiresAt: T0 + 30 * 60_000,
-  };
-  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000 };
+    approverUsers: APPROVERS,
+    approverGroups: [APPROVER_GROUP],
+  });
+  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000, approvals: [APPROVER] };
   const started = { ...decided, operationId: 'op-7f3a', operationStatus: 'Started', startedAt: T0 + 61_000 };
   const finished = { ...started, finishedAt: T0 + 61_000 + 125_000 };
   const byState: Record<RequestState, Partial<ResetRequest>> = {
@@ -54,15 +58,15 @@ function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): 
       errorCode: 'InternalFailure',
       errorDetails: 'the edge refused',
     },
-    denied: decided,
+    denied: { decidedBy: APPROVER, decidedAt: T0 + 60_000 },
     expired: {},
     cancelled: { decidedBy: REQUESTER, decidedAt: T0 + 60_000 },
   };
   return { ...base, ...byState[state], ...overrides };
 }
 
-function card(request: ResetRequest, approverIds: readonly string[] = APPROVERS): SlackMessageContent {
-  return renderApprovalCard(request, { approverIds, now: T0 });
+function card(request: ResetRequest): SlackMessageContent {
+  return renderApprovalCard(request);
 }
 
 /** Every text Slack will render from a card, fallback included. */
@@ -160,12 +164,13 @@ describe('renderApprovalCard', () => {
 
   it('lists who can approve and when the request expires on a pending card', () => {
     const facts = factsOf(card(requestIn('pending')));
-    expect(facts).toContain('*Can approve:* <@UAPP1>, <@UAPP2>');
+    expect(facts).toContain('*Can approve:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>');
     expect(facts).toContain('<!date^1736935200^');
   });
 
-  it('says nobody is configured when the approver list is empty', () => {
-    expect(factsOf(card(requestIn('pending'), []))).toContain('nobody is configured');
+  it('says nobody is configured when there are no approver users or groups', () => {
+    const facts = factsOf(card(requestIn('pending', { approverUsers: [], approverGroups: [] })));
+    expect(facts).toContain('*Can approve:* nobody (no approvers are configured)');
   });
 
   it.each(NOT_PENDING)('no longer lists approvers or expiry once %s', (state) => {
@@ -227,8 +232,9 @@ describe('renderApprovalCard', () => {
         distributionName: `a${'-b'.repeat(60)}`,
         domainName: `${'d'.repeat(60)}.${'e'.repeat(60)}.cloudfront.net`,
         errorDetails: 'x'.repeat(1_000),
+        approverUsers: Array.from({ length: 40 }, (_, i) => `U${String(i).padStart(10, '0')}`),
+        approverGroups: Array.from({ length: 10 }, (_, i) => `S${String(i).padStart(10, '0')}`),
       }),
-      Array.from({ length: 40 }, (_, i) => `U${String(i).padStart(10, '0')}`),
     );
     expectWithinSlackLimits(content);
   });
@@ -242,24 +248,31 @@ describe('renderApprovalCard', () => {
   });
 
   const MARKUP = ['<!channel>', '<!here>', '<@U123>', '<#C999>', '<https://evil|click>'];
-  const CARRIERS: Array<{ field: keyof ResetRequest; state: RequestState }> = [
+  const CARRIERS: Array<{ field: keyof ResetRequest; state: RequestState; extra?: Partial<ResetRequest> }> = [
     { field: 'domainName', state: 'pending' },
+    { field: 'reason', state: 'denied' },
+    { field: 'reason', state: 'approved', extra: { breakGlass: true } },
+    { field: 'reason', state: 'running', extra: { breakGlass: true } },
+    { field: 'ruleName', state: 'pending' },
     { field: 'errorDetails', state: 'failed' },
     { field: 'errorCode', state: 'failed' },
     { field: 'operationStatus', state: 'running' },
     { field: 'operationId', state: 'running' },
     { field: 'distributionName', state: 'pending' },
   ];
-  const injections = CARRIERS.flatMap(({ field, state }) =>
-    MARKUP.map((markup) => ({ field, state, markup })),
+  const injections = CARRIERS.flatMap(({ field, state, extra = {} }) =>
+    MARKUP.map((markup) => ({ field, state, extra, markup })),
   );
 
-  it.each(injections)('escapes $markup in $field on a $state card', ({ field, state, markup }) => {
-    const content = card(requestIn(state, { [field]: `x ${markup} y` }));
-    const texts = renderedTexts(content);
-    for (const text of texts) expect(text).not.toContain(markup);
-    expect(texts.join('\n')).toContain(markup.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
-  });
+  it.each(injections)(
+    'escapes $markup in $field on a $state card $extra',
+    ({ field, state, extra, markup }) => {
+      const content = card(requestIn(state, { ...extra, [field]: `x ${markup} y` }));
+      const texts = renderedTexts(content);
+      for (const text of texts) expect(text).not.toContain(markup);
+      expect(texts.join('\n')).toContain(markup.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    },
+  );
 
   it('matches the agreed layout of a pending card', () => {
     expect(card(requestIn('pending')).blocks).toMatchInlineSnapshot(`
@@ -277,7 +290,7 @@ describe('renderApprovalCard', () => {
           "text": {
             "text": "*Distribution:* \`web-prod\` (d111111abcdef8.cloudfront.net)
       *Requested by:* <@UREQ1>
-      *Can approve:* <@UAPP1>, <@UAPP2>
+      *Can approve:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>
       *Expires:* <!date^1736935200^{date_short_pretty} at {time}|2025-01-15 10:00 UTC>",
             "type": "mrkdwn",
           },
@@ -348,6 +361,174 @@ describe('renderApprovalCard', () => {
         },
       ]
     `);
+  });
+});
+
+describe('renderApprovalCard under a quorum', () => {
+  const halfway = requestIn('pending', { approvalsRequired: 2, approvals: [APPROVER] });
+
+  it('counts the approvals so far in the headline', () => {
+    expect(headline(halfway)).toBe(
+      ':hourglass_flowing_sand: Cache reset of `web-prod` is waiting for approval (1 of 2)',
+    );
+  });
+
+  it('lists who approved so far among the facts', () => {
+    expect(factsOf(card(halfway)).split('\n')).toContain('*Approvals:* 1 of 2: <@UAPP1>');
+  });
+
+  it('says 0 of 3 with nobody named before the first approval', () => {
+    const request = requestIn('pending', { approvalsRequired: 3, approvals: [] });
+    expect(factsOf(card(request)).split('\n')).toContain('*Approvals:* 0 of 3');
+    expect(headline(request)).toMatch(/\(0 of 3\)$/);
+  });
+
+  it('keeps all three buttons until the quorum is reached', () => {
+    expect(actionIdsOf(card(halfway))).toEqual([ACTION_IDS.approve, ACTION_IDS.deny, ACTION_IDS.cancel]);
+  });
+
+  it('shows no approval count when one approval is enough', () => {
+    const content = card(requestIn('pending'));
+    expect(factsOf(content)).not.toContain('*Approvals:*');
+    expect(headline(requestIn('pending'))).not.toMatch(/\(\d+ of \d+\)/);
+  });
+
+  it('credits every approver once the quorum is reached', () => {
+    const request = requestIn('approved', {
+      approvalsRequired: 2,
+      approvals: [APPROVER, 'UAPP2'],
+      decidedBy: 'UAPP2',
+    });
+    expect(headline(request)).toContain('approved by <@UAPP1> and <@UAPP2>');
+    expect(factsOf(card(request))).toContain('*Approved by:* <@UAPP1> and <@UAPP2>');
+  });
+
+  it('matches the agreed layout of a half-approved card under a named rule', () => {
+    const request = { ...halfway, ruleName: 'web-prod*' };
+    const texts = card(request)
+      .blocks.filter((block) => block.type !== 'actions')
+      .map((block) => sectionText(block) || (block.elements as TextObject[])[0]?.text);
+    expect(texts).toMatchInlineSnapshot(`
+      [
+        ":hourglass_flowing_sand: Cache reset of \`web-prod\` is waiting for approval (1 of 2)",
+        "*Distribution:* \`web-prod\` (d111111abcdef8.cloudfront.net)
+      *Requested by:* <@UREQ1>
+      *Can approve:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>
+      *Approvals:* 1 of 2: <@UAPP1>
+      *Expires:* <!date^1736935200^{date_short_pretty} at {time}|2025-01-15 10:00 UTC>",
+        "Request \`rm5x1abcd0000\` · policy rule \`web-prod*\`",
+      ]
+    `);
+  });
+});
+
+describe('renderApprovalCard for a break-glass reset', () => {
+  const REASON = 'checkout serves a broken bundle <!channel>';
+  const ESCAPED_REASON = 'checkout serves a broken bundle &lt;!channel&gt;';
+  const BREAK_GLASS_STATES = ['approved', 'running', 'succeeded', 'failed'] as const;
+
+  function breakGlass(state: RequestState): ResetRequest {
+    return requestIn(state, { breakGlass: true, reason: REASON, decidedBy: REQUESTER, approvals: [] });
+  }
+
+  it('says BREAK-GLASS loudly in the headline and fallback text of an approved card', () => {
+    const content = card(breakGlass('approved'));
+    expect(headline(breakGlass('approved'))).toBe(
+      ':rotating_light: BREAK-GLASS cache reset of `web-prod` by <@UREQ1>, without approval: starting',
+    );
+    expect(content.text).toMatch(/^BREAK-GLASS cache reset of web-prod by <@UREQ1>/);
+  });
+
+  it.each(BREAK_GLASS_STATES)('keeps BREAK-GLASS in the headline and fallback text of a %s card', (state) => {
+    const content = card(breakGlass(state));
+    expect(headline(breakGlass(state))).toMatch(/^:rotating_light: BREAK-GLASS /);
+    expect(content.text).toMatch(/^BREAK-GLASS /);
+    expect(content.text).not.toMatch(EMOJI_CODE);
+  });
+
+  it.each([
+    [
+      'running',
+      ':rotating_light: BREAK-GLASS · :arrows_counterclockwise: Resetting the cache of `web-prod`: InProgress',
+    ],
+    [
+      'succeeded',
+      ':rotating_light: BREAK-GLASS · :large_green_circle: Cache reset of `web-prod` succeeded in 2m 5s',
+    ],
+    ['failed', ':rotating_light: BREAK-GLASS · :red_circle: Cache reset of `web-prod` failed in 2m 5s'],
+  ] as const)('says where a %s break-glass reset stands after the flag', (state, line) => {
+    expect(headline(breakGlass(state))).toBe(line);
+  });
+
+  it.each(BREAK_GLASS_STATES)('shows the reason, escaped, on a %s break-glass card', (state) => {
+    const facts = factsOf(card(breakGlass(state)));
+    expect(facts.split('\n')).toContain(`*Break-glass reason:* ${ESCAPED_REASON}`);
+    expect(facts).not.toContain('<!channel>');
+  });
+
+  it.each(BREAK_GLASS_STATES)('mentions every approver user and group for review on a %s card', (state) => {
+    expect(factsOf(card(breakGlass(state))).split('\n')).toContain(
+      '*For review by:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>',
+    );
+  });
+
+  it.each(BREAK_GLASS_STATES)('credits no approver on a %s break-glass card', (state) => {
+    const content = card(breakGlass(state));
+    expect(factsOf(content)).not.toContain('*Approved by:*');
+    expect(content.text).not.toMatch(/approved by/);
+  });
+
+  it.each(BREAK_GLASS_STATES)('offers no buttons on a %s break-glass card', (state) => {
+    expect(actionIdsOf(card(breakGlass(state)))).toEqual([]);
+  });
+
+  it('keeps a break-glass card within Slack limits however long the reason is', () => {
+    const request = requestIn('approved', {
+      breakGlass: true,
+      reason: 'r'.repeat(5_000),
+      approverUsers: Array.from({ length: 40 }, (_, i) => `U${String(i).padStart(10, '0')}`),
+    });
+    expectWithinSlackLimits(card(request));
+  });
+
+  it('does not show a break-glass reason on an ordinary card', () => {
+    const facts = factsOf(card(requestIn('approved', { reason: 'left over' })));
+    expect(facts).not.toContain('Break-glass');
+    expect(facts).not.toContain('For review by');
+  });
+});
+
+describe('renderApprovalCard for a denial', () => {
+  it('shows the reason given, escaped', () => {
+    const request = requestIn('denied', { reason: 'not during the <!here> sale & freeze' });
+    expect(factsOf(card(request)).split('\n')).toContain(
+      '*Reason:* not during the &lt;!here&gt; sale &amp; freeze',
+    );
+  });
+
+  it('shows no reason line when none was given', () => {
+    expect(factsOf(card(requestIn('denied')))).not.toContain('*Reason:*');
+  });
+
+  it('keeps a denied card within Slack limits however long the reason is', () => {
+    expectWithinSlackLimits(card(requestIn('denied', { reason: '<'.repeat(5_000) })));
+  });
+});
+
+describe('renderApprovalCard context line', () => {
+  function contextOf(request: ResetRequest): string {
+    const context = card(request).blocks.find((block) => block.block_id === 'request');
+    return (context?.elements as TextObject[] | undefined)?.[0]?.text ?? '';
+  }
+
+  it.each(ALL_STATES)('names the policy rule on a %s card when it is not the default', (state) => {
+    expect(contextOf(requestIn(state, { ruleName: 'web-prod*, web-eu' }))).toBe(
+      'Request `rm5x1abcd0000` · policy rule `web-prod*, web-eu`',
+    );
+  });
+
+  it.each(ALL_STATES)('names only the request on a %s card under the default rule', (state) => {
+    expect(contextOf(requestIn(state))).toBe('Request `rm5x1abcd0000`');
   });
 });
 

@@ -7,10 +7,22 @@ import {
   REQUEST_ID,
   REQUEST_STATES,
   type RequestState,
+  type ResetRequest,
   ResetRequestSchema,
   statesLeadingTo,
   TRANSITIONS,
 } from '../../src/domain/reset-request.js';
+import { aRequest } from '../support/requests.js';
+
+/** A request as the store writes it to a Redis hash: strings only, lists comma-separated, no undefined. */
+function asRedisHash(request: ResetRequest): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request)) {
+    if (value === undefined) continue;
+    hash[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return hash;
+}
 
 // DESIGN.md: pending -> approved -> running -> succeeded | failed; pending -> denied | expired | cancelled;
 // approved -> failed covers a reset that could not start.
@@ -110,9 +122,16 @@ describe('ResetRequestSchema', () => {
     finishedAt: '1700000186000',
     errorCode: 'E1',
     errorDetails: 'details',
+    ruleName: 'web-prod*',
+    approvalsRequired: '2',
+    approverUsers: 'UAPP1,UAPP2',
+    approverGroups: 'SOPS1',
+    approvals: 'UAPP1,UAPP2',
+    breakGlass: 'false',
+    reason: 'checked twice',
   };
 
-  it('reads a Redis hash of strings, turning times back into numbers', () => {
+  it('reads a Redis hash of strings, turning times, counts, lists and flags back', () => {
     expect(ResetRequestSchema.parse(storedHash)).toEqual({
       ...storedHash,
       createdAt: 1_700_000_000_000,
@@ -120,7 +139,58 @@ describe('ResetRequestSchema', () => {
       decidedAt: 1_700_000_060_000,
       startedAt: 1_700_000_061_000,
       finishedAt: 1_700_000_186_000,
+      approvalsRequired: 2,
+      approverUsers: ['UAPP1', 'UAPP2'],
+      approverGroups: ['SOPS1'],
+      approvals: ['UAPP1', 'UAPP2'],
+      breakGlass: false,
     });
+  });
+
+  it.each([
+    ['', []],
+    ['U1AA', ['U1AA']],
+    ['U1AA,U2BB,W3CC', ['U1AA', 'U2BB', 'W3CC']],
+    [',U1AA,,', ['U1AA']],
+  ])('reads the approvals %j as %j', (stored, approvals) => {
+    expect(ResetRequestSchema.parse({ ...storedHash, approvals: stored }).approvals).toEqual(approvals);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['', false],
+  ])('reads breakGlass %j as %s', (stored, breakGlass) => {
+    expect(ResetRequestSchema.parse({ ...storedHash, breakGlass: stored }).breakGlass).toBe(breakGlass);
+  });
+
+  it('reads back every request the store writes', () => {
+    const id = fc.stringMatching(/^[UWS][A-Z0-9]{2,10}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...REQUEST_STATES),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(id, { maxLength: 5 }),
+        fc.array(id, { maxLength: 3 }),
+        fc.array(id, { maxLength: 5 }),
+        fc.boolean(),
+        fc.option(fc.string({ unit: 'grapheme' }), { nil: undefined }),
+        (state, approvalsRequired, approverUsers, approverGroups, approvals, breakGlass, reason) => {
+          const request = aRequest({
+            state,
+            approvalsRequired,
+            approverUsers,
+            approverGroups,
+            approvals,
+            breakGlass,
+            reason,
+            ruleName: 'docs, docs_?',
+            createdAt: 1_700_000_000_000,
+          });
+          expect(ResetRequestSchema.parse(asRedisHash(request))).toEqual(request);
+        },
+      ),
+    );
   });
 
   it('keeps cardTs as text so the Slack timestamp is not rounded', () => {
@@ -144,6 +214,28 @@ describe('ResetRequestSchema', () => {
     expect(parsed.createdAt).toBe(1_700_000_000_000);
   });
 
+  it('reads a hash written before approval policies as a one-approval request under the default rule', () => {
+    const { id, distributionName, requesterId, channelId, createdAt, expiresAt } = storedHash;
+    const parsed = ResetRequestSchema.parse({
+      id,
+      state: 'pending',
+      distributionName,
+      requesterId,
+      channelId,
+      createdAt,
+      expiresAt,
+    });
+    expect(parsed).toMatchObject({
+      ruleName: 'default',
+      approvalsRequired: 1,
+      approverUsers: [],
+      approverGroups: [],
+      approvals: [],
+      breakGlass: false,
+    });
+    expect(parsed.reason).toBeUndefined();
+  });
+
   it.each([
     ['an unknown state', { state: 'done' }],
     ['a time that is not a number', { createdAt: 'soon' }],
@@ -153,6 +245,8 @@ describe('ResetRequestSchema', () => {
     ['an empty distribution name', { distributionName: '' }],
     ['a missing requester', { requesterId: undefined }],
     ['a missing channel', { channelId: undefined }],
+    ['zero approvals required', { approvalsRequired: '0' }],
+    ['a quorum that is not a number', { approvalsRequired: 'two' }],
   ])('refuses a hash with %s', (_what, change) => {
     expect(ResetRequestSchema.safeParse({ ...storedHash, ...change }).success).toBe(false);
   });

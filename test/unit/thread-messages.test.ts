@@ -1,28 +1,31 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ResetRequest } from '../../src/domain/reset-request.js';
 import { threadMessages } from '../../src/domain/thread-messages.js';
+import { aRequest } from '../support/requests.js';
 
 const REQUESTER_MENTION = '<@UREQ1>';
+const CREATED_AT = 1_736_933_400_000;
 
-const request: ResetRequest = {
+const request = aRequest({
   id: 'rm5x1abcd0000',
   state: 'running',
   distributionName: 'web-prod',
   requesterId: 'UREQ1',
   channelId: 'COPS1',
-  createdAt: 1_736_933_400_000,
-  expiresAt: 1_736_935_200_000,
+  createdAt: CREATED_AT,
+  expiresAt: CREATED_AT + 30 * 60_000,
   decidedBy: 'UAPP1',
   operationId: 'op-7f3a',
-};
+  approverUsers: ['UAPP1', 'UAPP2'],
+  approverGroups: ['SOPS1'],
+});
 
 describe('threadMessages', () => {
   it.each([
     ['succeeded', threadMessages.succeeded(request, 125_000), '2m 5s'],
     ['operationFailed', threadMessages.operationFailed(request, 'E1', 'broken', 65_000), '1m 5s'],
     ['gaveUpWaiting', threadMessages.gaveUpWaiting(request, 'InProgress', 3_600_000), '1h'],
-    ['expired', threadMessages.expired(request, 1_800_000), '30m'],
+    ['expired', threadMessages.expired(request), '30m'],
     ['statusChanged', threadMessages.statusChanged('InProgress', 45_000), '45s'],
   ])('%s says how long it took', (_name, message, duration) => {
     expect(message).toContain(duration);
@@ -32,7 +35,7 @@ describe('threadMessages', () => {
     ['succeeded', threadMessages.succeeded(request, 1_000)],
     ['operationFailed', threadMessages.operationFailed(request, 'E1', 'broken', 1_000)],
     ['couldNotStart', threadMessages.couldNotStart(request, 'Lightsail says it does not exist')],
-    ['expired', threadMessages.expired(request, 1_800_000)],
+    ['expired', threadMessages.expired(request)],
     ['denied', threadMessages.denied(request)],
   ])('%s notifies the requester and names the distribution', (_name, message) => {
     expect(message.startsWith(REQUESTER_MENTION)).toBe(true);
@@ -54,7 +57,7 @@ describe('threadMessages', () => {
       /\*Failed\* before it started/,
     ],
     ['gaveUpWaiting', threadMessages.gaveUpWaiting(request, 'InProgress', 1_000), /Marked as failed/],
-    ['expired', threadMessages.expired(request, 1_800_000), /expired\. Nothing was reset/],
+    ['expired', threadMessages.expired(request), /expired\. Nothing was reset/],
     ['denied', threadMessages.denied(request), /denied .* Nothing was reset/],
     ['cancelled', threadMessages.cancelled(request), /cancelled this request\. Nothing was reset/],
   ])('%s states the outcome', (_name, message, outcome) => {
@@ -92,7 +95,7 @@ describe('threadMessages', () => {
 
   const MARKUP = ['<!channel>', '<!here>', '<@U123>', '<https://evil|click>'];
 
-  it.each(MARKUP)('escapes %s coming from Lightsail in every message', (markup) => {
+  it.each(MARKUP)('escapes %s coming from Lightsail or a person in every message', (markup) => {
     const escaped = markup.replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const messages = [
       threadMessages.operationFailed(request, markup, `details ${markup}`, 1_000),
@@ -100,6 +103,8 @@ describe('threadMessages', () => {
       threadMessages.started(markup, markup),
       threadMessages.statusChanged(markup, 1_000),
       threadMessages.gaveUpWaiting({ ...request, operationId: markup }, markup, 1_000),
+      threadMessages.denied({ ...request, reason: markup }),
+      threadMessages.breakGlassAudit({ ...request, breakGlass: true, reason: markup }),
     ];
     for (const message of messages) {
       expect(message).not.toContain(markup);
@@ -124,6 +129,76 @@ describe('threadMessages', () => {
           for (const message of messages) expect(message.replace(REQUESTER_MENTION, '')).not.toMatch(/[<>]/);
         },
       ),
+    );
+  });
+
+  it.each([
+    ['15 minutes', 15 * 60_000, '15m'],
+    ['an hour and a half', 90 * 60_000, '1h 30m'],
+    ['45 seconds', 45_000, '45s'],
+  ])('says the request expired after its own TTL of %s', (_ttl, ttlMs, shown) => {
+    const message = threadMessages.expired({ ...request, expiresAt: request.createdAt + ttlMs });
+    expect(message).toContain(`within ${shown}, so the request expired`);
+  });
+
+  it('ends a denial with the reason given, escaped', () => {
+    const message = threadMessages.denied({ ...request, reason: 'not during the <!here> sale & freeze' });
+    expect(message.endsWith(' Reason: not during the &lt;!here&gt; sale &amp; freeze')).toBe(true);
+  });
+
+  it('ends a denial without a reason at "Nothing was reset."', () => {
+    expect(threadMessages.denied(request).endsWith('Nothing was reset.')).toBe(true);
+  });
+
+  it('keeps a long denial reason to 500 characters', () => {
+    const message = threadMessages.denied({ ...request, reason: 'r'.repeat(2_000) });
+    expect(message).toContain(`Reason: ${'r'.repeat(499)}…`);
+    expect(message).not.toContain('r'.repeat(500));
+  });
+});
+
+describe('threadMessages.reminder', () => {
+  it('mentions every approver user and group and says when the request expires', () => {
+    const message = threadMessages.reminder(request);
+    expect(message).toContain('<@UAPP1>, <@UAPP2>, <!subteam^SOPS1>:');
+    expect(message).toContain('`web-prod` is still waiting for approval');
+    expect(message).toContain(`<!date^${(CREATED_AT + 30 * 60_000) / 1000}^`);
+  });
+
+  it('says how many approvals are in when more than one is needed', () => {
+    const message = threadMessages.reminder({ ...request, approvalsRequired: 2, approvals: ['UAPP1'] });
+    expect(message).toContain('still waiting for approval (1 of 2 approvals so far)');
+  });
+
+  it('says nothing about counts when one approval is enough', () => {
+    expect(threadMessages.reminder({ ...request, approvalsRequired: 1 })).not.toMatch(/approvals so far/);
+  });
+
+  it('does not mention the requester, who is already waiting', () => {
+    expect(threadMessages.reminder(request)).not.toContain(REQUESTER_MENTION);
+  });
+
+  it('says nobody is configured rather than mentioning no one silently', () => {
+    const message = threadMessages.reminder({ ...request, approverUsers: [], approverGroups: [] });
+    expect(message).toContain('nobody (no approvers are configured)');
+  });
+});
+
+describe('threadMessages.breakGlassAudit', () => {
+  const glass = { ...request, breakGlass: true, reason: 'checkout broken <!channel> <@U999>' };
+
+  it('names the person, the distribution and the escaped reason, and asks for review', () => {
+    expect(threadMessages.breakGlassAudit(glass)).toBe(
+      ':rotating_light: Break-glass reset of `web-prod` by <@UREQ1>, without approval. Reason: checkout broken &lt;!channel&gt; &lt;@U999&gt;. Please review.',
+    );
+  });
+
+  it('lets no markup from the reason through, whatever it is', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (reason) => {
+        const message = threadMessages.breakGlassAudit({ ...glass, reason });
+        expect(message.replace(REQUESTER_MENTION, '')).not.toMatch(/[<>]/);
+      }),
     );
   });
 });

@@ -3,9 +3,10 @@ import { ACTION_IDS } from '../../domain/approval-card.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { registerDecisionAction } from './decision-action.js';
+import { registerDenyAction } from './deny-action.js';
 
 export function registerActions(app: App, deps: FlowDeps, metrics: Metrics): void {
   registerDecisionAction(app, ACTION_IDS.approve, 'approve', deps, metrics);
-  registerDecisionAction(app, ACTION_IDS.deny, 'deny', deps, metrics);
+  registerDenyAction(app, ACTION_IDS.deny, deps, metrics);
   registerDecisionAction(app, ACTION_IDS.cancel, 'cancel', deps, metrics);
 }

@@ -2,9 +2,10 @@ import type { App } from '@slack/bolt';
 import { COMMAND, parseCommandText, usageText } from '../../domain/command-text.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import { requestReset } from '../../flow/request-reset.js';
+import { statusReport } from '../../flow/status-report.js';
 import type { Metrics } from '../../observability/metrics.js';
 
-/** `/lightsail-reset <name>`: ack at once (with the problem, if the text is wrong), then do the slow part. */
+/** `/lightsail-reset ...`: ack at once (with the problem, if the text is wrong), then do the slow part. */
 export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics: Metrics): void {
   app.command(COMMAND, async ({ command, ack, respond, logger }) => {
     const parsed = parseCommandText(command.text ?? '');
@@ -19,12 +20,19 @@ export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics:
     }
     await ack();
     try {
+      if (parsed.kind === 'status') {
+        await respond({ response_type: 'ephemeral', text: await statusReport(deps) });
+        return;
+      }
       const problem = await requestReset(deps, {
         userId: command.user_id,
         channelId: command.channel_id,
         distributionName: parsed.distributionName,
+        ...(parsed.kind === 'break-glass' ? { breakGlassReason: parsed.reason } : {}),
       });
-      metrics.requests.inc({ outcome: problem ? 'refused' : 'carded' });
+      metrics.requests.inc({
+        outcome: problem ? 'refused' : parsed.kind === 'break-glass' ? 'break_glass' : 'carded',
+      });
       if (problem) await respond({ response_type: 'ephemeral', text: problem });
     } catch (error) {
       metrics.requests.inc({ outcome: 'error' });
