@@ -95,6 +95,7 @@ describe('crashes and restarts of the app', () => {
     await stand.slack.waitFor(
       () => /expired/.test(cardText(stand as LocalStand, 'C0EXPIRE', card.ts)) || undefined,
     );
+    await stand.slack.waitFor(() => threadTexts(stand as LocalStand, 'C0EXPIRE', card.ts)[0]);
     expect(threadTexts(stand, 'C0EXPIRE', card.ts)).toEqual([
       expect.stringMatching(/<@U0REQUEST>.*request expired/),
     ]);
