@@ -10,7 +10,9 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
-import { backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
+import { KNOWN_INTERACTIONS } from './slack/known-interactions.js';
+import { BODY_LIMIT_BYTES, backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
+import { createSlackHttpServer } from './slack/slack-http-front.js';
 import { SlackMessenger, slackErrorCode } from './slack/slack-messenger.js';
 import { UserGroupDirectory } from './slack/user-groups.js';
 import { readRedisFacts, redactRedisUrl, webConnection, workerConnection } from './store/redis-connection.js';
@@ -103,17 +105,34 @@ async function main(): Promise<void> {
       policy: config.policy,
       logger,
     };
-    const app = createSlackApp(config, deps, metrics, routes, logger);
+    let teamId: string | undefined;
+    const { app, receiver } = createSlackApp(config, deps, metrics, routes, logger, () => teamId);
     deps.slack = new SlackMessenger(app.client);
     try {
       await app.init();
+      teamId = (await app.client.auth.test()).team_id;
     } catch (error) {
       throw new StartupError(
         `Slack did not accept SLACK_BOT_TOKEN (${slackErrorCode(error) ?? (error instanceof Error ? error.message : String(error))}). Check the token and SLACK_API_URL.`,
       );
     }
-    await app.start(config.port);
-    stops.push(() => app.stop());
+    if (receiver) {
+      const server = createSlackHttpServer(receiver, BODY_LIMIT_BYTES, KNOWN_INTERACTIONS, logger);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, () => resolve());
+      });
+      stops.push(
+        () =>
+          new Promise((resolve) => {
+            server.close(() => resolve(undefined));
+            server.closeIdleConnections();
+          }),
+      );
+    } else {
+      await app.start(config.port);
+      stops.push(() => app.stop());
+    }
     logger.info(
       { port: config.port, mode: config.slack.appToken ? 'socket' : 'http' },
       'web role listening: POST /slack/events, GET /healthz /readyz /metrics',

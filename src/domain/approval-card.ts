@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, slackDate, truncate } from './mrkdwn.js';
+import { code, escapeText, mention, quote, slackDate, truncate } from './mrkdwn.js';
 import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
@@ -68,7 +68,7 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
     `*Requested by:* ${mention(request.requesterId)}`,
   ];
   if (request.breakGlass) {
-    facts.push(`*Break-glass reason:* ${escapeText(truncate(request.reason ?? '', 500))}`);
+    facts.push(`*Break-glass reason:* ${quote(request.reason ?? '', 500)}`);
     facts.push(`*For review by:* ${mentionPeople(approverPeople)}`);
   }
   if (request.state === 'pending') {
@@ -92,8 +92,7 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
         : `*Approved by:* ${approvers(request)}`,
     );
   }
-  if (request.state === 'denied' && request.reason)
-    facts.push(`*Reason:* ${escapeText(truncate(request.reason, 500))}`);
+  if (request.state === 'denied' && request.reason) facts.push(`*Reason:* ${quote(request.reason, 500)}`);
   if (request.operationId) facts.push(`*Operation:* ${code(request.operationId)}`);
   if (request.state === 'failed' && (request.errorCode || request.errorDetails)) {
     facts.push(

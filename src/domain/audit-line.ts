@@ -1,4 +1,4 @@
-import { code, escapeText, mention, truncate } from './mrkdwn.js';
+import { code, mention, quote } from './mrkdwn.js';
 
 export interface AuditFact {
   event: string;
@@ -27,7 +27,7 @@ const ANNOUNCED = new Set([
 export function auditLine(fact: AuditFact): string | undefined {
   if (!ANNOUNCED.has(fact.event)) return undefined;
   const who = /^[UW][A-Z0-9]+$/.test(fact.actor) ? mention(fact.actor) : fact.actor;
-  const detail = fact.detail ? `: ${escapeText(truncate(fact.detail, 300))}` : '';
+  const detail = fact.detail ? `: ${quote(fact.detail, 300)}` : '';
   const flag = fact.event === 'break-glass' ? ':rotating_light: *BREAK-GLASS, needs review* ' : '';
   return `${flag}${code(fact.distribution)} ${fact.event} by ${who}${detail} (request ${code(fact.requestId)})`;
 }

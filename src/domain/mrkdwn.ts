@@ -23,3 +23,11 @@ export function slackDate(epochMs: number): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * Free text a person typed (a reason), shown verbatim: in a code span `*bold*`, `_x_` and links do not
+ * render, and escaping keeps `<!channel>` from pinging.
+ */
+export function quote(text: string, max: number): string {
+  return code(truncate(text.replace(/\s+/g, ' ').trim(), max));
+}

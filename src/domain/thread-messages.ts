@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, slackDate, truncate } from './mrkdwn.js';
+import { code, escapeText, mention, quote, slackDate, truncate } from './mrkdwn.js';
 import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
@@ -39,7 +39,7 @@ export const threadMessages = {
   },
 
   denied(request: ResetRequest): string {
-    const why = request.reason ? ` Reason: ${escapeText(truncate(request.reason, 500))}` : '';
+    const why = request.reason ? ` Reason: ${quote(request.reason, 500)}` : '';
     return `${mention(request.requesterId)} :no_entry: ${mention(request.decidedBy ?? '')} denied the cache reset of ${code(request.distributionName)}. Nothing was reset.${why}`;
   },
 
@@ -60,6 +60,6 @@ export const threadMessages = {
   },
 
   breakGlassAudit(request: ResetRequest): string {
-    return `:rotating_light: Break-glass reset of ${code(request.distributionName)} by ${mention(request.requesterId)}, without approval. Reason: ${escapeText(truncate(request.reason ?? '', 500))}. Please review.`;
+    return `:rotating_light: Break-glass reset of ${code(request.distributionName)} by ${mention(request.requesterId)}, without approval. Reason: ${quote(request.reason ?? '', 500)}. Please review.`;
   },
 };

@@ -16,6 +16,8 @@ export interface DecisionClick {
   decision: Decision;
   /** Given with a denial, from the Deny dialog. */
   reason?: string;
+  /** The card the button was on, when the click came from a card. */
+  onCard?: { ts: string; channelId: string };
 }
 
 /**
@@ -74,6 +76,17 @@ async function assess(
       refusal:
         ':grey_question: I have no record of this request (it may be older than 30 days). Nothing was changed.',
     };
+  }
+  if (
+    click.onCard &&
+    request.cardTs &&
+    (click.onCard.ts !== request.cardTs || click.onCard.channelId !== request.channelId)
+  ) {
+    deps.logger.warn(
+      { requestId: request.id, user: click.userId },
+      'a button named a request that is not its card',
+    );
+    return { refusal: ':no_entry: That button does not belong to this request. Nothing was changed.' };
   }
   if (request.state !== 'pending') return { refusal: alreadyDecided(request) };
 

@@ -117,7 +117,7 @@ export function viewSubmissionBody(v: ViewSubmission): string {
     user: { id: v.userId, username: v.userId.toLowerCase(), team_id: v.teamId ?? 'T0FAKE' },
     api_app_id: 'A0FAKE',
     token: 'legacy-verification-token',
-    trigger_id: `${Date.now()}.trigger`,
+    trigger_id: fakeTriggerId(),
     view: {
       id: 'V00000001',
       type: 'modal',

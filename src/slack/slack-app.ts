@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { FlowDeps } from '../flow/flow-deps.js';
@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { registerActions } from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands/index.js';
+import { registerGuards } from './guards/delivery-guards.js';
 import { registerViews } from './views/index.js';
 
 /** Web API options for calls made while a person waits: a few quick retries, never half an hour. */
@@ -33,31 +34,49 @@ function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
+/** Slack's payloads are a few kilobytes; anything far larger is refused before it is parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
 export function createSlackApp(
   config: Config,
   deps: FlowDeps,
   metrics: Metrics,
   routes: HealthRoute[],
   logger: Logger,
-): App {
+  ourTeamId: () => string | undefined,
+): { app: App; receiver: HTTPReceiver | undefined } {
   const socketMode = config.slack.appToken !== undefined;
+  const bolt = boltLogger(logger);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        customRoutes: routes,
+        processBeforeResponse: false,
+        bodyLimit: BODY_LIMIT_BYTES,
+        logger: bolt,
+      });
   const app = new App({
     token: config.slack.botToken,
     ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
-    customRoutes: routes,
-    processBeforeResponse: false,
+      ? {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          installerOptions: { port: config.port },
+          customRoutes: routes,
+        }
+      : { receiver }),
     // auth.test runs in init(), which main awaits, so a bad token stops the start instead of the first request.
     deferInitialization: true,
     clientOptions: interactiveClientOptions(config),
-    logger: boltLogger(logger),
+    logger: bolt,
   });
+  registerGuards(app, ourTeamId, (id) => deps.store.firstDelivery(id), logger);
   registerCommands(app, deps, metrics);
   registerActions(app, deps, metrics);
   registerViews(app, deps, metrics);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  return app;
+  return { app, receiver };
 }

@@ -274,6 +274,12 @@ export class RequestStore {
     );
   }
 
+  /** True the first time a Slack delivery id is seen in `ttlSeconds`; false for a replay. */
+  async firstDelivery(deliveryId: string, ttlSeconds = 15 * 60): Promise<boolean> {
+    const reply = await this.redis.set(`${this.prefix}:delivery:${deliveryId}`, '1', 'EX', ttlSeconds, 'NX');
+    return reply === 'OK';
+  }
+
   async activeIds(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
   }

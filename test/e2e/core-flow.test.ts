@@ -99,7 +99,7 @@ describe('the built app, driven by signed Slack requests', () => {
     });
     expect(reply).toMatch(/<@U0APPROVE> already denied/);
     expect(stand.slack.thread(channel, card.ts).map((m) => m.text)).toEqual([
-      expect.stringMatching(/denied the cache reset.*Reason: Deploy freeze &lt;!channel&gt;/),
+      expect.stringMatching(/denied the cache reset.*Reason: `Deploy freeze &lt;!channel&gt;`/),
     ]);
     await sleep(300);
     expect(resetCalls(stand, 'e2e-deny')).toHaveLength(0);

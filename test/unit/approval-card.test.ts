@@ -462,7 +462,7 @@ describe('renderApprovalCard for a break-glass reset', () => {
 
   it.each(BREAK_GLASS_STATES)('shows the reason, escaped, on a %s break-glass card', (state) => {
     const facts = factsOf(card(breakGlass(state)));
-    expect(facts.split('\n')).toContain(`*Break-glass reason:* ${ESCAPED_REASON}`);
+    expect(facts.split('\n')).toContain(`*Break-glass reason:* \`${ESCAPED_REASON}\``);
     expect(facts).not.toContain('<!channel>');
   });
 
@@ -502,7 +502,7 @@ describe('renderApprovalCard for a denial', () => {
   it('shows the reason given, escaped', () => {
     const request = requestIn('denied', { reason: 'not during the <!here> sale & freeze' });
     expect(factsOf(card(request)).split('\n')).toContain(
-      '*Reason:* not during the &lt;!here&gt; sale &amp; freeze',
+      '*Reason:* `not during the &lt;!here&gt; sale &amp; freeze`',
     );
   });
 

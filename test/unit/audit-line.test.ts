@@ -47,7 +47,7 @@ describe('auditLine', () => {
       detail: 'needs review: hotfix',
     });
     expect(line).toBe(
-      ':rotating_light: *BREAK-GLASS, needs review* `web-prod` break-glass by <@UGLASS>: needs review: hotfix (request `rm5x1abcd0000`)',
+      ':rotating_light: *BREAK-GLASS, needs review* `web-prod` break-glass by <@UGLASS>: `needs review: hotfix` (request `rm5x1abcd0000`)',
     );
   });
 
@@ -66,7 +66,7 @@ describe('auditLine', () => {
 
   it('adds the detail after a colon', () => {
     expect(auditLine({ ...FACT, event: 'denied', detail: 'not during the sale' })).toBe(
-      '`web-prod` denied by <@UAPP1>: not during the sale (request `rm5x1abcd0000`)',
+      '`web-prod` denied by <@UAPP1>: `not during the sale` (request `rm5x1abcd0000`)',
     );
   });
 

@@ -143,7 +143,7 @@ describe('threadMessages', () => {
 
   it('ends a denial with the reason given, escaped', () => {
     const message = threadMessages.denied({ ...request, reason: 'not during the <!here> sale & freeze' });
-    expect(message.endsWith(' Reason: not during the &lt;!here&gt; sale &amp; freeze')).toBe(true);
+    expect(message.endsWith(' Reason: `not during the &lt;!here&gt; sale &amp; freeze`')).toBe(true);
   });
 
   it('ends a denial without a reason at "Nothing was reset."', () => {
@@ -152,7 +152,7 @@ describe('threadMessages', () => {
 
   it('keeps a long denial reason to 500 characters', () => {
     const message = threadMessages.denied({ ...request, reason: 'r'.repeat(2_000) });
-    expect(message).toContain(`Reason: ${'r'.repeat(499)}…`);
+    expect(message).toContain(`Reason: \`${'r'.repeat(499)}…\``);
     expect(message).not.toContain('r'.repeat(500));
   });
 });
@@ -189,7 +189,7 @@ describe('threadMessages.breakGlassAudit', () => {
 
   it('names the person, the distribution and the escaped reason, and asks for review', () => {
     expect(threadMessages.breakGlassAudit(glass)).toBe(
-      ':rotating_light: Break-glass reset of `web-prod` by <@UREQ1>, without approval. Reason: checkout broken &lt;!channel&gt; &lt;@U999&gt;. Please review.',
+      ':rotating_light: Break-glass reset of `web-prod` by <@UREQ1>, without approval. Reason: `checkout broken &lt;!channel&gt; &lt;@U999&gt;`. Please review.',
     );
   });
 

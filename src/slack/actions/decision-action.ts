@@ -2,7 +2,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import { type Decision, decideRequest } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { ButtonClickSchema, CLICK_FAILED, MALFORMED_CLICK } from './button-click.js';
+import { ButtonClickSchema, CLICK_FAILED, clickedDecision, MALFORMED_CLICK } from './button-click.js';
 
 /** Approve and Cancel on the card: the same steps, a different decision. */
 export function registerDecisionAction(
@@ -21,11 +21,7 @@ export function registerDecisionAction(
       return;
     }
     try {
-      const reply = await decideRequest(deps, {
-        userId: click.data.user.id,
-        requestId: click.data.actions[0]?.value ?? '',
-        decision,
-      });
+      const reply = await decideRequest(deps, { ...clickedDecision(click.data), decision });
       metrics.decisions.inc({ decision, result: reply ? 'refused' : 'recorded' });
       if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply });
     } catch (error) {

@@ -3,7 +3,7 @@ import { denyDialog } from '../../domain/deny-dialog.js';
 import { decideRequest, refusalOf } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { ButtonClickSchema, CLICK_FAILED, MALFORMED_CLICK } from './button-click.js';
+import { ButtonClickSchema, CLICK_FAILED, clickedDecision, MALFORMED_CLICK } from './button-click.js';
 
 /** Deny on the card: opens a dialog for an optional reason; the dialog's submit makes the decision. */
 export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, metrics: Metrics): void {
@@ -15,11 +15,7 @@ export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, m
       await respond({ response_type: 'ephemeral', replace_original: false, text: MALFORMED_CLICK });
       return;
     }
-    const decision = {
-      userId: click.data.user.id,
-      requestId: click.data.actions[0]?.value ?? '',
-      decision: 'deny' as const,
-    };
+    const decision = { ...clickedDecision(click.data), decision: 'deny' as const };
     try {
       const refusal = await refusalOf(deps, decision);
       if (refusal) {

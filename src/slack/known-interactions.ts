@@ -1,0 +1,9 @@
+import { ACTION_IDS } from '../domain/approval-card.js';
+import { DENY_DIALOG } from '../domain/deny-dialog.js';
+import type { KnownInteractions } from './slack-http-front.js';
+
+/** Every action id and dialog callback id the listeners handle: a new listener adds its id here. */
+export const KNOWN_INTERACTIONS: KnownInteractions = {
+  actionIds: new Set(Object.values(ACTION_IDS)),
+  viewCallbackIds: new Set([DENY_DIALOG.callbackId]),
+};

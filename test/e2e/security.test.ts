@@ -1,0 +1,296 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_IDS } from '../../src/domain/approval-card.js';
+import { type LocalStand, STAND_BOT_TOKEN, STAND_SIGNING_SECRET } from '../../src/local/local-stand.js';
+import {
+  blockActionsBody,
+  postToSlackEndpoint,
+  signSlackRequest,
+  slashCommandBody,
+} from '../../src/local/slack-requests.js';
+import { cardIn, cardText, resetCalls, sleep, startStand } from '../support/stand.js';
+
+const SECRETS = [STAND_BOT_TOKEN, STAND_SIGNING_SECRET, 'local-stand-secret-key'];
+
+describe('forged, replayed and hostile input', () => {
+  let stand: LocalStand;
+  const sideEffects = () => ({
+    posts: stand.slack.callsOf('chat.postMessage').length,
+    updates: stand.slack.callsOf('chat.update').length,
+    resets: resetCalls(stand).length,
+    responses: stand.slack.responses.length,
+  });
+
+  beforeAll(async () => {
+    stand = await startStand({
+      env: { LOG_LEVEL: 'debug' },
+      extraDistributions: [
+        'sec-replay',
+        'sec-click',
+        'sec-other',
+        'sec-inject',
+        'sec-matrix',
+        'sec-made-up',
+        'sec-other-card',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await stand?.stop();
+  });
+
+  const validCommand = (text = 'web-prod', overrides: Record<string, string> = {}) => {
+    const params = new URLSearchParams(
+      slashCommandBody({
+        text,
+        userId: 'U0REQUEST',
+        channelId: 'C0SEC',
+        responseUrl: stand.slack.responseUrl('sec'),
+      }),
+    );
+    for (const [k, v] of Object.entries(overrides)) params.set(k, v);
+    return params.toString();
+  };
+
+  const rawPost = async (body: string, headers: Record<string, string>) => {
+    const res = await fetch(stand.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  };
+
+  it.each([
+    ['a wrong signature', () => postToSlackEndpoint(stand.eventsUrl, validCommand(), 'wrong-secret')],
+    ['no signature headers', () => postToSlackEndpoint(stand.eventsUrl, validCommand(), null)],
+    [
+      'a signature but no timestamp',
+      () => {
+        const body = validCommand();
+        const { 'x-slack-signature': signature } = signSlackRequest(STAND_SIGNING_SECRET, body);
+        return rawPost(body, { 'x-slack-signature': signature });
+      },
+    ],
+    [
+      'a timestamp older than 5 minutes',
+      () =>
+        postToSlackEndpoint(stand.eventsUrl, validCommand(), STAND_SIGNING_SECRET, {
+          timestamp: Math.floor(Date.now() / 1000) - 301,
+        }),
+    ],
+    [
+      'a timestamp from the future',
+      () =>
+        postToSlackEndpoint(stand.eventsUrl, validCommand(), STAND_SIGNING_SECRET, {
+          timestamp: Math.floor(Date.now() / 1000) + 600,
+        }),
+    ],
+    [
+      'an oversized body',
+      () => postToSlackEndpoint(stand.eventsUrl, validCommand('x'.repeat(200_000)), STAND_SIGNING_SECRET),
+    ],
+    ['a malformed form', () => postToSlackEndpoint(stand.eventsUrl, '%%%=&&=%', STAND_SIGNING_SECRET)],
+    [
+      'malformed payload JSON',
+      () => postToSlackEndpoint(stand.eventsUrl, 'payload=%7Bnot-json', STAND_SIGNING_SECRET),
+    ],
+  ])('refuses a request with %s, changing nothing and leaking nothing', async (_what, send) => {
+    const before = sideEffects();
+    const res = await send();
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    for (const secret of SECRETS) expect(res.body).not.toContain(secret);
+    expect(res.body).not.toMatch(/at .*\.js:\d+/);
+    await sleep(200);
+    expect(sideEffects()).toEqual(before);
+    expect((await fetch(`http://127.0.0.1:${stand.port}/healthz`)).status).toBe(200);
+  });
+
+  it('acks and ignores a signed request from another workspace', async () => {
+    const before = sideEffects();
+    const res = await postToSlackEndpoint(
+      stand.eventsUrl,
+      validCommand('sec-other', { team_id: 'T0OTHER' }),
+      STAND_SIGNING_SECRET,
+    );
+    expect(res.status).toBe(200);
+    await sleep(300);
+    expect(sideEffects()).toEqual(before);
+    expect(
+      stand.lightsail.callsOf('GetDistributions').some((c) => c.input.distributionName === 'sec-other'),
+    ).toBe(false);
+  });
+
+  it('acts once on a signed command replayed within the window or redelivered with X-Slack-Retry-Num', async () => {
+    const body = slashCommandBody({
+      text: 'sec-replay',
+      userId: 'U0REQUEST',
+      channelId: 'C0REPLAY',
+      responseUrl: stand.slack.responseUrl('replay'),
+    });
+    const first = await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+    expect(first.status).toBe(200);
+    const { card } = await cardIn(stand, 'C0REPLAY');
+    const again = await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+    const retried = await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect([again.status, retried.status]).toEqual([200, 200]);
+    await sleep(400);
+    expect(stand.slack.messages('C0REPLAY').filter((m) => !m.threadTs)).toEqual([card]);
+    expect(stand.responsesTo('replay')).toEqual([]);
+  });
+
+  it('acts once on a replayed Approve click', async () => {
+    await stand.command('sec-click', 'U0REQUEST', 'C0CLICK');
+    const { card, requestId } = await cardIn(stand, 'C0CLICK');
+    const body = blockActionsBody({
+      userId: 'U0APPROVE',
+      channelId: 'C0CLICK',
+      messageTs: card.ts,
+      actionId: ACTION_IDS.approve,
+      value: requestId,
+      responseUrl: stand.slack.responseUrl('click-replay'),
+    });
+    await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+    await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+    await stand.slack.waitFor(() =>
+      stand.slack.thread('C0CLICK', card.ts).find((m) => /Succeeded/.test(m.text ?? '')),
+    );
+    expect(resetCalls(stand, 'sec-click')).toHaveLength(1);
+    expect(stand.responsesTo('click-replay')).toEqual([]);
+  });
+
+  it.each([
+    ['a made-up request', 'sec-made-up', 'rnosuchrequest0000', /no record of this request/],
+    ["another card's request", 'sec-other-card', 'OTHER', /does not belong to this request/],
+  ])('refuses a button whose value names %s', async (_what, name, value, why) => {
+    const channel = `C0${name.replace(/-/g, '').toUpperCase()}`;
+    await stand.command(name, 'U0REQUEST', channel);
+    const { card } = await cardIn(stand, channel);
+    await stand.command('sec-matrix', 'U0REQUEST', `${channel}2`);
+    const other = await cardIn(stand, `${channel}2`);
+    const named = value === 'OTHER' ? other.requestId : value;
+    const click = await stand.click(ACTION_IDS.approve, named, 'U0APPROVE', card.ts, channel);
+    const [reply] = await stand.slack.waitFor(() => {
+      const r = stand.responsesTo(click.responseId);
+      return r.length ? r : undefined;
+    });
+    expect(reply).toMatch(why);
+    await sleep(200);
+    expect(resetCalls(stand, name)).toHaveLength(0);
+    expect(resetCalls(stand, 'sec-matrix')).toHaveLength(0);
+    // Free sec-matrix for the next row.
+    await stand.click(ACTION_IDS.cancel, other.requestId, 'U0REQUEST', other.card.ts, `${channel}2`);
+    await stand.slack.waitFor(() => stand.slack.thread(`${channel}2`, other.card.ts)[0]);
+  });
+
+  it('ignores an unknown action id without changing anything', async () => {
+    const before = sideEffects();
+    const body = blockActionsBody({
+      userId: 'U0APPROVE',
+      channelId: 'C0SEC',
+      messageTs: '1.2',
+      actionId: 'launch_missiles',
+      value: 'rnosuchrequest0000',
+      responseUrl: stand.slack.responseUrl('unknown-action'),
+    });
+    const res = await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+    expect(res.status).toBeLessThan(500);
+    await sleep(200);
+    expect(sideEffects()).toEqual(before);
+  });
+
+  it('never lets a reason render as a ping, a link or formatting', async () => {
+    await stand.command('sec-inject', 'U0REQUEST', 'C0INJECT');
+    const { card, requestId } = await cardIn(stand, 'C0INJECT');
+    await stand.click(ACTION_IDS.deny, requestId, 'U0APPROVE', card.ts, 'C0INJECT');
+    await stand.submitDenyReason(
+      requestId,
+      'U0APPROVE',
+      '<!channel> <!here> <@U0BOSS> <https://evil.example|click> *bold* _it_',
+    );
+    await stand.slack.waitFor(() => /denied by/.test(cardText(stand, 'C0INJECT', card.ts)) || undefined);
+    const reply = await stand.slack.waitFor(() => stand.slack.thread('C0INJECT', card.ts)[0]?.text);
+    for (const text of [reply, cardText(stand, 'C0INJECT', card.ts)]) {
+      expect(text).not.toMatch(/<!channel>|<!here>|<@U0BOSS>|<https:/);
+      expect(text).toContain(
+        '`&lt;!channel&gt; &lt;!here&gt; &lt;@U0BOSS&gt; &lt;https://evil.example|click&gt; *bold* _it_`',
+      );
+    }
+  });
+
+  it('acks any command text, resets nothing for an invalid name, and keeps running (property)', async () => {
+    const resetsBefore = resetCalls(stand).length;
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300, unit: 'grapheme' }), async (text) => {
+        const res = await postToSlackEndpoint(
+          stand.eventsUrl,
+          slashCommandBody({
+            text,
+            userId: 'U0FUZZ',
+            channelId: 'C0FUZZ',
+            responseUrl: stand.slack.responseUrl('fuzz'),
+          }),
+          STAND_SIGNING_SECRET,
+        );
+        expect(res.status).toBe(200);
+        for (const secret of SECRETS) expect(res.body).not.toContain(secret);
+      }),
+      { numRuns: 150 },
+    );
+    await sleep(500);
+    // No generated text names a distribution that exists, so nothing can have been reset.
+    expect(resetCalls(stand).length).toBe(resetsBefore);
+    expect((await fetch(`http://127.0.0.1:${stand.port}/healthz`)).status).toBe(200);
+  });
+
+  it('survives random interaction payloads without changing anything (property)', async () => {
+    const before = sideEffects();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            type: fc.constantFrom('block_actions', 'view_submission', 'shortcut', 'unknown'),
+            user: fc.record({ id: fc.string() }),
+            actions: fc.array(
+              fc.record({
+                action_id: fc.constantFrom(...Object.values(ACTION_IDS), 'x'),
+                value: fc.string(),
+              }),
+            ),
+            view: fc.record({
+              callback_id: fc.constantFrom('deny_reason', 'x'),
+              private_metadata: fc.string(),
+            }),
+            team: fc.record({ id: fc.constantFrom('T0FAKE', 'T0OTHER') }),
+          }),
+        ),
+        async (payload) => {
+          const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+          const res = await postToSlackEndpoint(stand.eventsUrl, body, STAND_SIGNING_SECRET);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    await sleep(500);
+    const after = sideEffects();
+    expect(after.posts).toBe(before.posts);
+    expect(after.resets).toBe(before.resets);
+    expect((await fetch(`http://127.0.0.1:${stand.port}/healthz`)).status).toBe(200);
+  });
+
+  it('never writes a secret to its logs, its replies or /metrics', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${stand.port}/metrics`)).text();
+    const replies = JSON.stringify(stand.slack.responses);
+    const output = stand.app?.output ?? '';
+    expect(output.length).toBeGreaterThan(1000);
+    for (const secret of SECRETS) {
+      expect(output).not.toContain(secret);
+      expect(replies).not.toContain(secret);
+      expect(metrics).not.toContain(secret);
+    }
+  });
+});
