@@ -83,7 +83,6 @@ async function screen(
   } catch {
     return { status: 400, why: 'its body cannot be parsed' };
   }
-  return undefined;
 }
 
 /**
