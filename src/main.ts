@@ -7,7 +7,7 @@ import type { FlowDeps } from './flow/flow-deps.js';
 import { LightsailGateway } from './lightsail/lightsail-gateway.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
+import { createMetrics, watchQueues } from './observability/metrics.js';
 import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
 import { KNOWN_INTERACTIONS } from './slack/known-interactions.js';
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   const redis = webConnection(config.redisUrl);
   await connectRedis(config, redis, logger);
 
-  const lightsail = new LightsailGateway();
+  const lightsail = new LightsailGateway({
+    onCall: (operation, outcome) => metrics.lightsailCalls.inc({ operation, outcome }),
+  });
   try {
     await lightsail.checkCredentials();
   } catch (error) {
@@ -72,8 +74,10 @@ async function main(): Promise<void> {
   const prefix = config.queuePrefix;
   const resetQueue = new Queue(QUEUES.reset, { connection: redis, prefix });
   const expiryQueue = new Queue(QUEUES.expiry, { connection: redis, prefix });
+  const countSlackError = (method: string, error: string) => metrics.slackErrors.inc({ method, error });
   const backgroundSlack = new SlackMessenger(
     new WebClient(config.slack.botToken, backgroundClientOptions(config)),
+    countSlackError,
   );
   const store = new RequestStore(redis, prefix, (entry) => {
     logger.info({ audit: true, ...entry }, `audit: ${entry.event}`);
@@ -89,7 +93,12 @@ async function main(): Promise<void> {
 
   const stops: Array<() => Promise<unknown>> = [];
   let workers: RunningWorkers | undefined;
-  const routes = healthRoutes(redis, metrics);
+  watchQueues(metrics, [resetQueue, expiryQueue]);
+  const routes = healthRoutes(
+    redis,
+    metrics,
+    role === 'web' ? undefined : () => workers?.isRunning() ?? false,
+  );
 
   if (role === 'web' || role === 'all') {
     const deps: FlowDeps = {
@@ -104,10 +113,11 @@ async function main(): Promise<void> {
       expiryQueue,
       policy: config.policy,
       logger,
+      metrics,
     };
     let teamId: string | undefined;
     const { app, receiver } = createSlackApp(config, deps, metrics, routes, logger, () => teamId);
-    deps.slack = new SlackMessenger(app.client);
+    deps.slack = new SlackMessenger(app.client, countSlackError);
     try {
       await app.init();
       teamId = (await app.client.auth.test()).team_id;
@@ -175,6 +185,7 @@ async function main(): Promise<void> {
         slack: backgroundSlack,
         resetQueue,
         polling: config.polling,
+        metrics,
         logger,
       },
       metrics,
@@ -185,6 +196,7 @@ async function main(): Promise<void> {
       await running.close();
       connection.disconnect();
     });
+    metrics.workerRunning.set(1);
     logger.info({ prefix }, 'worker role running');
   }
 

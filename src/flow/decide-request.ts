@@ -42,6 +42,7 @@ export async function decideRequest(deps: FlowDeps, click: DecisionClick): Promi
   if (!result.changed)
     return result.request ? alreadyDecided(result.request) : 'This request no longer exists.';
   log.info('decision recorded');
+  deps.metrics?.decisionSeconds.observe({ decision: to }, (Date.now() - result.request.createdAt) / 1000);
   await refreshCard(deps, result.request);
   await replyInThread(
     deps,
@@ -126,6 +127,10 @@ async function approve(deps: FlowDeps, request: ResetRequest, userId: string): P
       return `:ballot_box_with_check: Your approval is counted: ${result.request.approvals.length} of ${result.request.approvalsRequired}. The reset runs when the last one is in.`;
     case 'approved':
       log.info('request approved');
+      deps.metrics?.decisionSeconds.observe(
+        { decision: 'approved' },
+        (Date.now() - request.createdAt) / 1000,
+      );
       try {
         await enqueueReset(deps, request.id);
       } catch (error) {

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Policy } from '../domain/policy.js';
 import type { LightsailGateway } from '../lightsail/lightsail-gateway.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { SlackMessenger } from '../slack/slack-messenger.js';
 import type { UserGroupDirectory } from '../slack/user-groups.js';
 import type { RequestStore } from '../store/request-store.js';
@@ -16,6 +17,7 @@ export interface FlowDeps {
   expiryQueue: Queue;
   policy: Policy;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 /** Said to one person only (ephemeral): the reason something did not happen, or what did. */

@@ -36,7 +36,9 @@ export class LightsailGateway {
   // A reset is never retried inside the SDK: a 5xx may hide a reset that did start, and the worker checks first.
   private readonly resetClient: LightsailClient;
 
-  constructor(options: { readAttempts?: number } = {}) {
+  constructor(
+    options: { readAttempts?: number; onCall?: (operation: string, outcome: string) => void } = {},
+  ) {
     // Bounded timeouts: a hung connection must not hold a step for minutes.
     const requestHandler = { connectionTimeout: 3_000, requestTimeout: 6_000 };
     this.client = new LightsailClient({
@@ -45,6 +47,26 @@ export class LightsailGateway {
       requestHandler,
     });
     this.resetClient = new LightsailClient({ region: DISTRIBUTION_REGION, maxAttempts: 1, requestHandler });
+    if (options.onCall) {
+      const onCall = options.onCall;
+      // Counted once per SDK call, after the SDK's own retries, by outcome: ok or the error's name.
+      for (const client of [this.client, this.resetClient]) {
+        client.middlewareStack.add(
+          (next, context) => async (args) => {
+            const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+            try {
+              const result = await next(args);
+              onCall(operation, 'ok');
+              return result;
+            } catch (error) {
+              onCall(operation, error instanceof Error ? error.name : 'Error');
+              throw error;
+            }
+          },
+          { step: 'initialize', name: 'countLightsailCalls' },
+        );
+      }
+    }
   }
 
   /** Undefined when Lightsail says no distribution has that name. */

@@ -10,6 +10,8 @@ export class AppProcess {
   private child: ChildProcess | undefined;
   private exitCode: number | null | undefined;
   output = '';
+  /** The HTTP port it serves /slack/events (web) or the health routes (worker) on. */
+  port = 0;
 
   constructor(
     private readonly env: Record<string, string>,
@@ -27,6 +29,7 @@ export class AppProcess {
   /** Starts the app and waits until GET /healthz answers (or the process dies, with its output). */
   async start(port: number, timeoutMs = 20_000): Promise<void> {
     this.exitCode = undefined;
+    this.port = port;
     const child = spawn(process.execPath, [MAIN, ...this.args], {
       env: {
         PATH: process.env.PATH ?? '',

@@ -236,6 +236,18 @@ export class FakeSlack {
     const token = bearer ?? (typeof formToken === 'string' ? formToken : undefined);
     if (token === undefined || token === '') {
       this.json(res, 200, { ok: false, error: 'not_authed' });
+    } else if (method === 'apps.connections.open') {
+      // Socket Mode: opened with the app-level token, answered with the URL a test serves.
+      this.json(
+        res,
+        200,
+        token.startsWith('xapp-') && this.socketModeUrl
+          ? { ok: true, url: this.socketModeUrl }
+          : {
+              ok: false,
+              error: token.startsWith('xapp-') ? 'socket_mode_not_enabled' : 'not_allowed_token_type',
+            },
+      );
     } else if (token !== this.botToken) {
       this.json(res, 200, { ok: false, error: 'invalid_auth' });
     } else {
@@ -360,6 +372,13 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private socketModeUrl: string | undefined;
+
+  /** Where apps.connections.open sends a Socket Mode client (a ws:// server of the test's). */
+  setSocketModeUrl(url: string): void {
+    this.socketModeUrl = url;
   }
 
   /** Modals opened with views.open, in order. */

@@ -40,6 +40,8 @@ export interface StandOptions {
   redisUrl?: string;
   appendOnly?: boolean;
   args?: string[];
+  /** Runs once the fakes are up and before the app starts (to prepare the fakes). */
+  beforeApp?: (stand: LocalStand) => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class LocalStand {
       AWS_ENDPOINT_URL_LIGHTSAIL: this.lightsail.url,
       ...this.options.env,
     };
+    this.options.beforeApp?.(this);
     await this.startApp();
     return this;
   }

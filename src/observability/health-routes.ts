@@ -8,8 +8,11 @@ export interface HealthRoute {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-/** GET /healthz (the process answers), /readyz (Redis answers), /metrics (Prometheus text). */
-export function healthRoutes(redis: Redis, metrics: Metrics): HealthRoute[] {
+/**
+ * GET /healthz (the process answers), /readyz (Redis answers and, in a worker process, the worker
+ * runs), /metrics (Prometheus text).
+ */
+export function healthRoutes(redis: Redis, metrics: Metrics, workerRunning?: () => boolean): HealthRoute[] {
   const send = (res: ServerResponse, status: number, body: string, type = 'application/json') => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(body);
@@ -28,13 +31,24 @@ export function healthRoutes(redis: Redis, metrics: Metrics): HealthRoute[] {
           setTimeout(() => reject(new Error('timeout')), 1000).unref(),
         );
         Promise.race([redis.ping(), timeout]).then(
-          () => send(res, 200, JSON.stringify({ status: 'ready', redis: 'ok' })),
-          (error: unknown) =>
+          () => {
+            metrics.redisUp.set(1);
+            const worker = workerRunning?.();
+            const body = {
+              status: worker === false ? 'not ready' : 'ready',
+              redis: 'ok',
+              ...(worker === undefined ? {} : { worker: worker ? 'running' : 'stopped' }),
+            };
+            send(res, worker === false ? 503 : 200, JSON.stringify(body));
+          },
+          (error: unknown) => {
+            metrics.redisUp.set(0);
             send(
               res,
               503,
               JSON.stringify({ status: 'not ready', redis: error instanceof Error ? error.message : 'down' }),
-            ),
+            );
+          },
         );
       },
     },

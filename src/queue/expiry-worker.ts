@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { renderApprovalCard } from '../domain/approval-card.js';
 import { threadMessages } from '../domain/thread-messages.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { SlackMessenger } from '../slack/slack-messenger.js';
 import type { RequestStore } from '../store/request-store.js';
 import { ExpiryJobDataSchema, JOBS } from './jobs.js';
@@ -10,6 +11,7 @@ export interface ExpiryWorkerDeps {
   store: RequestStore;
   slack: SlackMessenger;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -34,6 +36,12 @@ export function createExpiryProcessor(deps: ExpiryWorkerDeps) {
       { event: 'expired', actor: 'bot' },
     );
     const request = result.request;
+    if (result.changed) {
+      deps.metrics?.decisionSeconds.observe(
+        { decision: 'expired' },
+        (Date.now() - result.request.createdAt) / 1000,
+      );
+    }
     // A Slack failure throws, and BullMQ retries: the state is already expired, so only the messages are redone.
     if (request?.state !== 'expired' || !request.cardTs) return request?.state ?? 'missing';
     if (!data.cardUpdated) {

@@ -6,6 +6,7 @@ import { threadMessages } from '../domain/thread-messages.js';
 import { classifyLightsailError } from '../lightsail/classify-lightsail-error.js';
 import type { LightsailGateway, OperationSnapshot } from '../lightsail/lightsail-gateway.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import {
   isPermanentSlackError,
   type SlackMessenger,
@@ -22,6 +23,7 @@ export interface ResetWorkerDeps {
   polling: { intervalMs: number; maxIntervalMs: number; operationTimeoutMs: number };
   logger: Logger;
   limits?: Partial<RetryLimits>;
+  metrics?: Metrics;
 }
 
 export interface RetryLimits {
@@ -102,6 +104,9 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         result.changed && request ? [{ kind: 'reply', text: message(request) }, { kind: 'card' }] : [];
       await save({ phase: 'report', outbox: enqueue(items) });
       log.info({ state, operationId: data.operationId, changed: result.changed }, 'reset finished');
+      if (result.changed && request.startedAt !== undefined && data.operationId) {
+        deps.metrics?.operationSeconds.observe({ result: state }, (finishedAt - request.startedAt) / 1000);
+      }
     };
 
     const lightsailTrouble = async (error: unknown, stage: string) => {

@@ -62,7 +62,8 @@ export function createSlackApp(
       ? {
           socketMode: true,
           appToken: config.slack.appToken,
-          installerOptions: { port: config.port },
+          // The Socket Mode client makes its own Web API calls (apps.connections.open): same base URL.
+          installerOptions: { port: config.port, clientOptions: interactiveClientOptions(config) },
           customRoutes: routes,
         }
       : { receiver }),

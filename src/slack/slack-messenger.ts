@@ -40,45 +40,70 @@ export function isNotInChannel(error: unknown): boolean {
 
 /** The Slack Web API calls the bot makes, over a WebClient whose retry policy the caller chose. */
 export class SlackMessenger {
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly onError: (method: string, error: string) => void = () => {},
+  ) {}
+
+  /** Runs one Web API call, counting its failure by method and Slack's error code. */
+  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.onError(method, slackErrorCode(error) ?? (error as { code?: string })?.code ?? 'unknown');
+      throw error;
+    }
+  }
 
   async postCard(channel: string, content: SlackMessageContent): Promise<string> {
-    const res = await this.client.chat.postMessage({
-      channel,
-      text: content.text,
-      blocks: content.blocks,
-      unfurl_links: false,
-    });
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel,
+        text: content.text,
+        blocks: content.blocks,
+        unfurl_links: false,
+      }),
+    );
     if (!res.ts) throw new Error('chat.postMessage answered without a ts');
     return res.ts;
   }
 
   async updateCard(channel: string, ts: string, content: SlackMessageContent): Promise<void> {
-    await this.client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel, ts, text: content.text, blocks: content.blocks }),
+    );
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {
-    const res = await this.client.chat.getPermalink({ channel, message_ts: ts });
+    const res = await this.call('chat.getPermalink', () =>
+      this.client.chat.getPermalink({ channel, message_ts: ts }),
+    );
     return res.permalink;
   }
 
   /** Opens a modal in answer to a click (trigger ids live for 3 seconds). */
   async openModal(triggerId: string, view: Record<string, unknown>): Promise<void> {
-    await this.client.views.open({ trigger_id: triggerId, view: view as never });
+    await this.call('views.open', () =>
+      this.client.views.open({ trigger_id: triggerId, view: view as never }),
+    );
   }
 
   /** A plain top-level message (the audit channel's lines). */
   async post(channel: string, text: string): Promise<void> {
-    await this.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
+    await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
+    );
   }
 
   async reply(channel: string, threadTs: string, text: string): Promise<void> {
-    await this.client.chat.postMessage({
-      channel,
-      thread_ts: threadTs,
-      text,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
   }
 }
