@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { WebClient } from '@slack/web-api';
 import { Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { auditLine } from './domain/audit-line.js';
 import type { FlowDeps } from './flow/flow-deps.js';
@@ -15,7 +16,14 @@ import { BODY_LIMIT_BYTES, backgroundClientOptions, createSlackApp } from './sla
 import { createSlackHttpServer } from './slack/slack-http-front.js';
 import { SlackMessenger, slackErrorCode } from './slack/slack-messenger.js';
 import { UserGroupDirectory } from './slack/user-groups.js';
-import { readRedisFacts, redactRedisUrl, webConnection, workerConnection } from './store/redis-connection.js';
+import {
+  type ConnectionRole,
+  isHashTagged,
+  openRedis,
+  type RedisConnection,
+  readRedisFacts,
+  redactRedisUrl,
+} from './store/redis-connection.js';
 import { RequestStore } from './store/request-store.js';
 
 type Role = 'web' | 'worker' | 'all';
@@ -29,15 +37,23 @@ function parseRole(argv: string[]): Role {
   throw new StartupError(`Unknown role "${role}": use web, worker or all (the default).`);
 }
 
-async function connectRedis(config: Config, connection: ReturnType<typeof webConnection>, logger: Logger) {
+async function connectRedis(config: Config, role: ConnectionRole, logger: Logger): Promise<RedisConnection> {
+  let connection: RedisConnection;
   try {
-    await connection.connect();
+    connection = await openRedis(config.redisUrl, role);
     await connection.ping();
   } catch (error) {
     throw new StartupError(
       `Cannot reach Redis at ${redactRedisUrl(config.redisUrl)} (${error instanceof Error ? error.message : String(error)}). Check REDIS_URL and that Redis is running.`,
     );
   }
+  if (connection instanceof Cluster && !isHashTagged(config.queuePrefix)) {
+    connection.disconnect();
+    throw new StartupError(
+      `REDIS_URL is a Redis Cluster node: QUEUE_PREFIX must be a hash tag in braces, like {lightsail-reset}, so that each queue's keys share a slot (now "${config.queuePrefix}").`,
+    );
+  }
+  if (role === 'worker') return connection;
   const facts = await readRedisFacts(connection);
   logger.info({ redisVersion: facts.version, maxmemoryPolicy: facts.maxmemoryPolicy }, 'connected to Redis');
   const [major = 0, minor = 0] = facts.version.split('.').map(Number);
@@ -49,6 +65,7 @@ async function connectRedis(config: Config, connection: ReturnType<typeof webCon
       `Redis maxmemory-policy is "${facts.maxmemoryPolicy}": set it to noeviction, or Redis may evict queued resets under memory pressure.`,
     );
   }
+  return connection;
 }
 
 async function main(): Promise<void> {
@@ -57,8 +74,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
 
-  const redis = webConnection(config.redisUrl);
-  await connectRedis(config, redis, logger);
+  const redis = await connectRedis(config, 'web', logger);
 
   const lightsail = new LightsailGateway({
     onCall: (operation, outcome) => metrics.lightsailCalls.inc({ operation, outcome }),
@@ -168,7 +184,7 @@ async function main(): Promise<void> {
       await new Promise<void>((resolve) => server.listen(config.port, resolve));
       stops.push(() => new Promise((resolve) => server.close(resolve)));
     }
-    const connection = workerConnection(config.redisUrl);
+    const connection = await connectRedis(config, 'worker', logger);
     workers = startWorkers(
       connection,
       {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../store/redis-connection.js';
 import type { Metrics } from './metrics.js';
 
 export interface HealthRoute {

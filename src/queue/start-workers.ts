@@ -1,7 +1,7 @@
 import { type Job, type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RedisConnection as Redis } from '../store/redis-connection.js';
 import { createExpiryProcessor, type ExpiryWorkerDeps } from './expiry-worker.js';
 import { QUEUES } from './jobs.js';
 import { markAbandoned, type ReconcileDeps, reconcileRequests } from './reconcile.js';

@@ -1,22 +1,48 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
-/** BullMQ workers block on Redis and must wait forever for a reply; see BullMQ's connection guide. */
-export function workerConnection(url: string): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    lazyConnect: true,
-    connectionName: 'lightsail-reset:worker',
-  });
+/** One Redis server, or a Redis Cluster (detected at connection time from the node REDIS_URL names). */
+export type RedisConnection = Redis | Cluster;
+
+export type ConnectionRole = 'web' | 'worker';
+
+/**
+ * Options by role. BullMQ workers block on Redis and must wait forever for a reply (BullMQ's
+ * connection guide); the web side fails fast while Redis is away, so a person hears "try again
+ * shortly" instead of a timeout.
+ */
+function optionsFor(role: ConnectionRole): RedisOptions {
+  return role === 'worker'
+    ? { maxRetriesPerRequest: null, connectionName: 'lightsail-reset:worker' }
+    : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'lightsail-reset:web' };
 }
 
-/** The web side fails fast while Redis is away, so a person hears "try again shortly" instead of a timeout. */
-export function webConnection(url: string): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
+/** Connects to REDIS_URL; if that node belongs to a cluster, returns a Cluster client seeded with it. */
+export async function openRedis(url: string, role: ConnectionRole): Promise<RedisConnection> {
+  const options = optionsFor(role);
+  const single = new Redis(url, { ...options, lazyConnect: true });
+  await single.connect();
+  const info = await single.info('cluster').catch(() => '');
+  if (!/cluster_enabled:1/.test(info)) return single;
+  single.disconnect();
+  const { host, port, username, password, tls } = single.options;
+  const cluster = new Cluster([{ host, port }], {
     lazyConnect: true,
-    connectionName: 'lightsail-reset:web',
+    enableOfflineQueue: options.enableOfflineQueue ?? true,
+    redisOptions: {
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+      ...(tls ? { tls } : {}),
+      maxRetriesPerRequest: options.maxRetriesPerRequest ?? null,
+      connectionName: options.connectionName ?? 'lightsail-reset',
+    },
   });
+  await cluster.connect();
+  return cluster;
+}
+
+/** Redis Cluster keeps a request's keys (and BullMQ's) in one slot only if the prefix is a hash tag. */
+export function isHashTagged(prefix: string): boolean {
+  return /^\{[^{}]+\}/.test(prefix);
 }
 
 /** The URL without its password, for messages and logs. */
@@ -36,7 +62,7 @@ export interface RedisFacts {
 }
 
 /** Reads the facts BullMQ depends on: the server version and the eviction policy (must be noeviction). */
-export async function readRedisFacts(redis: Redis): Promise<RedisFacts> {
+export async function readRedisFacts(redis: RedisConnection): Promise<RedisFacts> {
   const info = await redis.info('server');
   const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? 'unknown';
   let maxmemoryPolicy: string | undefined;

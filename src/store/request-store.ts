@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   isTerminal,
   type RequestState,
@@ -6,6 +5,7 @@ import {
   ResetRequestSchema,
   statesLeadingTo,
 } from '../domain/reset-request.js';
+import type { RedisConnection as Redis } from './redis-connection.js';
 
 /** Finished requests are kept this long for the thread, status and audit, then Redis drops them. */
 const FINISHED_RETENTION_SECONDS = 30 * 24 * 3600;
