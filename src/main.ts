@@ -95,8 +95,8 @@ async function main(): Promise<void> {
     new WebClient(config.slack.botToken, backgroundClientOptions(config)),
     countSlackError,
   );
-  const store = new RequestStore(redis, prefix, (entry) => {
-    logger.info({ audit: true, ...entry }, `audit: ${entry.event}`);
+  const store = new RequestStore(redis, prefix, (entry, request) => {
+    logger.info({ audit: true, ...entry, operationId: request.operationId }, `audit: ${entry.event}`);
     const line = config.auditChannelId ? auditLine(entry) : undefined;
     if (config.auditChannelId && line) {
       backgroundSlack

@@ -64,7 +64,8 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
 
   return async function processResetJob(job: Job, token?: string): Promise<string> {
     let data = ResetJobDataSchema.parse(job.data);
-    const log = deps.logger.child({ requestId: data.requestId, jobId: job.id });
+    // Every line of a request's story carries its request id, and its operation id once there is one.
+    let log = deps.logger.child({ requestId: data.requestId, jobId: job.id, operationId: data.operationId });
     const save = async (patch: Partial<ResetJobData>) => {
       data = { ...data, ...patch };
       await job.updateData(data);
@@ -103,7 +104,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       const items: OutboxItem[] =
         result.changed && request ? [{ kind: 'reply', text: message(request) }, { kind: 'card' }] : [];
       await save({ phase: 'report', outbox: enqueue(items) });
-      log.info({ state, operationId: data.operationId, changed: result.changed }, 'reset finished');
+      log.info({ state, changed: result.changed }, 'reset finished');
       if (result.changed && request.startedAt !== undefined && data.operationId) {
         deps.metrics?.operationSeconds.observe({ result: state }, (finishedAt - request.startedAt) / 1000);
       }
@@ -166,7 +167,8 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       });
       await deps.store.annotate(data.requestId, { operationId: op.id, operationStatus: op.status });
       request = (await deps.store.get(data.requestId)) ?? request;
-      log.info({ operationId: op.id, status: op.status }, 'reset started');
+      log = deps.logger.child({ requestId: data.requestId, jobId: job.id, operationId: op.id });
+      log.info({ status: op.status }, 'reset started');
       wakeAt = now() + nextPollDelay(0, deps.polling.intervalMs, deps.polling.maxIntervalMs);
     };
 
@@ -249,7 +251,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
           });
           await deps.store.annotate(data.requestId, { operationStatus: snapshot.status });
           request = { ...request, operationStatus: snapshot.status };
-          log.info({ operationId: data.operationId, status: snapshot.status }, 'operation status changed');
+          log.info({ status: snapshot.status }, 'operation status changed');
         }
         if (snapshot.isTerminal) {
           if (SUCCESS_STATUSES.has(snapshot.status)) {

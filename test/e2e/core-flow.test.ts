@@ -48,6 +48,16 @@ describe('the built app, driven by signed Slack requests', () => {
     expect(cardText(stand, channel, card.ts)).not.toContain(ACTION_IDS.approve);
     expect(resetCalls(stand, 'e2e-happy')).toHaveLength(1);
     expect(resetCalls(stand, 'e2e-happy')[0]?.region).toBe('us-east-1');
+
+    // The request's story in the logs: every worker line names the request, and the operation once started.
+    const operationId = /Lightsail operation `([0-9a-f-]{36})`/.exec(thread[0] ?? '')?.[1];
+    const story = (stand.app?.output ?? '')
+      .split('\n')
+      .filter((line) => line.includes(`"requestId":"${requestId}"`))
+      .map((line) => JSON.parse(line) as { msg: string; operationId?: string; jobId?: string });
+    const afterStart = story.slice(story.findIndex((l) => l.msg === 'reset started'));
+    expect(afterStart.length).toBeGreaterThan(1);
+    for (const line of afterStart) expect(line.operationId).toBe(operationId);
   });
 
   it('refuses a click by someone who is not an approver, and changes nothing', async () => {
