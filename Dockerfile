@@ -1,26 +1,43 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the dev dependencies.
+# lightsail-reset container image.
+#   docker build -t lightsail-reset .
+#   docker run --env-file .env -p 3000:3000 lightsail-reset                      # web and worker
+#   docker run --env-file .env lightsail-reset node dist/main.js worker          # a worker only
+# scripts/check-image-build.sh runs the build stage's commands without Docker;
+# test/integration/deploy/dockerfile.test.ts checks that the two stay the same.
+
+# --- build: install everything, compile, then drop what the runtime does not need ----------------
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-# The local stand-ins (fakes, demo) are for trying and testing; the image does not ship them.
-RUN npm run build && rm -rf dist/local && npm prune --omit=dev
+RUN npm run build
+# The local stand-ins (fake Slack, fake Lightsail, demo) are for trying and testing only.
+RUN rm -rf dist/local
+RUN npm prune --omit=dev
 
-# Runtime stage: production dependencies and the compiled code only, as a non-root user.
-FROM node:24-bookworm-slim
+# --- runtime: production dependencies and compiled code, run by a non-root user -----------------
+FROM node:24-bookworm-slim AS runtime
+# tini runs as PID 1: it passes SIGTERM/SIGINT on to node and reaps zombies.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-USER node
+# Owned by root and only readable by the app's user: the process cannot rewrite its own code.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The official image's "node" user, by number so that Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# tini passes SIGTERM to node, which stops taking work and exits within 10 s.
+# Liveness only (the process answers); /readyz also checks Redis and the worker.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# On SIGTERM the bot stops taking work, lets running steps finish and exits within 10 s.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
+# The role: all (default), web or worker, e.g. `node dist/main.js worker`.
 CMD ["node", "dist/main.js"]

@@ -1,9 +1,15 @@
 import type { LightsailCall } from '../src/local/fake-lightsail.js';
-import type { SlackCall } from '../src/local/fake-slack.js';
 import { MinimalProducer, minimalWorker } from './lib/minimal.js';
 import type { BenchMode, BenchOutcome, Log } from './lib/mode.js';
-import { sleep, waitUntil } from './lib/processes.js';
-import { approve, askInOwnChannels, channelId, isFinalReply, startBenchStand } from './lib/stand.js';
+import { sleep } from './lib/processes.js';
+import {
+  approve,
+  askInOwnChannels,
+  channelId,
+  firstCallFrom,
+  isFinalReplyTo,
+  startBenchStand,
+} from './lib/stand.js';
 import { summarize } from './lib/stats.js';
 import { factor, met, ms } from './lib/table.js';
 
@@ -11,19 +17,6 @@ const P50_TARGET_MS = 20;
 const POLL_MS = 20;
 // Between samples the worker finishes the previous reset and goes back to its blocking wait for jobs.
 const IDLE_GAP_MS = 150;
-
-/** The first call at or after `from` that matches, once it has arrived. */
-function arrival<T>(calls: readonly T[], from: number, matches: (call: T) => boolean): Promise<T> {
-  return waitUntil(
-    'a call to arrive',
-    () => {
-      for (let i = from; i < calls.length; i++) if (matches(calls[i] as T)) return calls[i] as T;
-      return undefined;
-    },
-    30_000,
-    2,
-  );
-}
 
 /**
  * Benchmark 2: from sending a signed Approve click to the fake Lightsail receiving
@@ -64,8 +57,6 @@ export async function benchClickToReset(mode: BenchMode, log: Log): Promise<Benc
 
     const isResetOf = (name: string) => (c: LightsailCall) =>
       c.operation === 'ResetDistributionCache' && c.input.distributionName === name;
-    const isFinalIn = (channel: string, ts: string) => (c: SlackCall) =>
-      isFinalReply(c) && c.args.channel === channel && c.args.thread_ts === ts;
 
     for (let i = 0; i < n; i++) {
       const card = cards[i];
@@ -77,18 +68,30 @@ export async function benchClickToReset(mode: BenchMode, log: Log): Promise<Benc
       let sentAt = Date.now();
       const status = await approve(stand, card);
       if (status !== 200) throw new Error(`the click answered ${status}`);
-      const reset = await arrival(stand.lightsail.calls, fromLightsail, isResetOf(ourNames[i] as string));
+      const reset = await firstCallFrom(
+        stand.lightsail.calls,
+        fromLightsail,
+        isResetOf(ourNames[i] as string),
+      );
       ours.push(reset.at - sentAt);
-      await arrival(stand.slack.calls, fromSlack, isFinalIn(card.channel, card.ts));
+      await firstCallFrom(stand.slack.calls, fromSlack, isFinalReplyTo(card));
       await sleep(IDLE_GAP_MS);
 
       fromLightsail = stand.lightsail.calls.length;
       fromSlack = stand.slack.calls.length;
       sentAt = Date.now();
       await producer.enqueue(job);
-      const baseReset = await arrival(stand.lightsail.calls, fromLightsail, isResetOf(job.distributionName));
+      const baseReset = await firstCallFrom(
+        stand.lightsail.calls,
+        fromLightsail,
+        isResetOf(job.distributionName),
+      );
       base.push(baseReset.at - sentAt);
-      await arrival(stand.slack.calls, fromSlack, isFinalIn(job.channel, job.cardTs));
+      await firstCallFrom(
+        stand.slack.calls,
+        fromSlack,
+        isFinalReplyTo({ channel: job.channel, ts: job.cardTs }),
+      );
       await sleep(IDLE_GAP_MS);
     }
   } finally {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FakeLightsail, type LightsailCall } from '../src/local/fake-lightsail.js';
-import { FakeSlack, type SlackCall } from '../src/local/fake-slack.js';
+import { FakeSlack } from '../src/local/fake-slack.js';
 import { type LocalStand, STAND_BOT_TOKEN } from '../src/local/local-stand.js';
 import { QUEUES } from '../src/queue/jobs.js';
 import { MinimalProducer, minimalWorker } from './lib/minimal.js';
@@ -12,7 +12,8 @@ import {
   askInOwnChannels,
   type Card,
   channelId,
-  isFinalReply,
+  firstCallFrom,
+  isFinalReplyTo,
   startBenchStand,
 } from './lib/stand.js';
 import { max, median } from './lib/stats.js';
@@ -30,23 +31,8 @@ interface Recovery {
   resets: number;
 }
 
-function arrival<T>(calls: readonly T[], from: number, matches: (call: T) => boolean, timeoutMs = 30_000) {
-  return waitUntil(
-    'a call to arrive',
-    () => {
-      for (let i = from; i < calls.length; i++) if (matches(calls[i] as T)) return calls[i] as T;
-      return undefined;
-    },
-    timeoutMs,
-    5,
-  );
-}
-
 const resetsOf = (lightsail: FakeLightsail, name: string) =>
   lightsail.callsOf('ResetDistributionCache').filter((c) => c.input.distributionName === name).length;
-
-const isFinalIn = (card: { channel: string; ts: string }) => (c: SlackCall) =>
-  isFinalReply(c) && c.args.channel === card.channel && c.args.thread_ts === card.ts;
 
 /** Waits until the reset of `name` is being polled and one GetOperation is in flight (and held). */
 async function pollInFlight(lightsail: FakeLightsail, name: string): Promise<void> {
@@ -55,7 +41,7 @@ async function pollInFlight(lightsail: FakeLightsail, name: string): Promise<voi
   );
   const from = lightsail.calls.length;
   lightsail.injectFault('GetOperation', { kind: 'delay', ms: HELD_POLL_MS }, 1);
-  await arrival(
+  await firstCallFrom(
     lightsail.calls,
     from,
     (c: LightsailCall) => c.operation === 'GetOperation' && c.input.operationId === op.id,
@@ -89,7 +75,7 @@ async function oursOnce(
   const killedAt = Date.now();
   await stand.app?.stop('SIGKILL');
   await stand.startApp();
-  const final = await arrival(stand.slack.calls, slackFrom, isFinalIn(card), RESULT_TIMEOUT_MS);
+  const final = await firstCallFrom(stand.slack.calls, slackFrom, isFinalReplyTo(card), RESULT_TIMEOUT_MS);
   return { ms: final.at - killedAt, resets: resetsOf(stand.lightsail, name) };
 }
 
@@ -115,10 +101,10 @@ async function minimalOnce(redisUrl: string, prefix: string, name: string): Prom
     const killedAt = Date.now();
     await worker.stop('SIGKILL');
     worker = await minimalWorker(setup).start();
-    const final = await arrival(
+    const final = await firstCallFrom(
       slack.calls,
       slackFrom,
-      isFinalIn({ channel: job.channel, ts: job.cardTs }),
+      isFinalReplyTo({ channel: job.channel, ts: job.cardTs }),
       RESULT_TIMEOUT_MS,
     );
     return { ms: final.at - killedAt, resets: resetsOf(lightsail, name) };
@@ -213,7 +199,7 @@ export async function benchCrashRecovery(mode: BenchMode, log: Log): Promise<Ben
         `operations finish ${OPERATION_MS / 1000} s after the reset; polling every ${POLL_MS} ms doubling to ${POLL_MS * 4} ms. ` +
         `"During a GetOperation call": the fake holds one poll for ${HELD_POLL_MS / 1000} s and the app is killed while it waits (its step is active and its job locked). ` +
         `"Between polls": killed while the job waits as a delayed job. Restart = a new app process at once (its start-up, about a second, is included). ` +
-        `Baseline: the minimal worker with BullMQ's defaults (lockDuration 30 s, stalledInterval 30 s), killed the same way, ${baselineRuns} run(s) only (each takes 30-60 s), run beside ours with fakes and a queue of their own; it starts the job over, so it resets again.`,
+        `Baseline: the minimal worker with BullMQ's defaults (lockDuration 30 s, stalledInterval 30 s), killed the same way, ${baselineRuns} run(s) only (each takes 30-90 s), run beside ours with fakes and a queue of their own; it starts the job over, so it resets again.`,
     ],
   };
 }

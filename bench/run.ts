@@ -56,6 +56,13 @@ async function main(): Promise<void> {
     { id: 'crash', run: benchCrashRecovery },
   ];
 
+  const unknown = [...(only ?? [])].filter((id) => !benchmarks.some((b) => b.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown benchmark(s) ${unknown.join(', ')}: use ${benchmarks.map((b) => b.id).join(', ')}`,
+    );
+  }
+
   const rows: Row[] = [];
   const notes: string[] = [];
   const loadBefore = loadavg()[0] ?? 0;

@@ -8,7 +8,7 @@ import type { FlowDeps } from './flow/flow-deps.js';
 import { LightsailGateway } from './lightsail/lightsail-gateway.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, watchQueues } from './observability/metrics.js';
+import { createMetrics, watchQueues, zeroKnownSeries } from './observability/metrics.js';
 import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
 import { KNOWN_INTERACTIONS } from './slack/known-interactions.js';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
+  zeroKnownSeries(metrics);
 
   const redis = await connectRedis(config, 'web', logger);
 

@@ -15,10 +15,10 @@ export const FULL: BenchMode = {
   name: 'full',
   ack: { rates: [50, 200], warmupMs: 2_000, durationMs: 20_000, repeats: 3 },
   clickToReset: { samples: 100 },
-  throughput: { resets: 2_000, repeats: 2 },
+  throughput: { resets: 2_000, repeats: 3 },
   callsPerReset: { resetsPerDuration: 5 },
   slackBursts: { resetsAtOnce: 8 },
-  crash: { runs: 5, baselineRuns: 2, betweenPollsRuns: 3 },
+  crash: { runs: 5, baselineRuns: 3, betweenPollsRuns: 3 },
 };
 
 export const QUICK: BenchMode = {

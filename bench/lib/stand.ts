@@ -121,10 +121,32 @@ export function isFinalReply(call: SlackCall): boolean {
   );
 }
 
+/** Matches the final reply in the thread of `card`. */
+export const isFinalReplyTo =
+  (card: { channel: string; ts: string }) =>
+  (call: SlackCall): boolean =>
+    isFinalReply(call) && call.args.channel === card.channel && call.args.thread_ts === card.ts;
+
 /** The final reply in the thread of `card`, once it was posted. */
 export function finalReplyOf(calls: readonly SlackCall[], card: { channel: string; ts: string }) {
-  return calls.find(
-    (c) => isFinalReply(c) && c.args.channel === card.channel && c.args.thread_ts === card.ts,
+  return calls.find(isFinalReplyTo(card));
+}
+
+/** Waits for the first recorded call, at index `from` or later, that `matches` (calls of a fake, in order). */
+export function firstCallFrom<T>(
+  calls: readonly T[],
+  from: number,
+  matches: (call: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return waitUntil(
+    'a call to arrive',
+    () => {
+      for (let i = from; i < calls.length; i++) if (matches(calls[i] as T)) return calls[i] as T;
+      return undefined;
+    },
+    timeoutMs,
+    2,
   );
 }
 

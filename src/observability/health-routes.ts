@@ -56,10 +56,23 @@ export function healthRoutes(redis: Redis, metrics: Metrics, workerRunning?: () 
       path: '/metrics',
       method: ['GET'],
       handler: (_req, res) => {
-        metrics.registry.metrics().then(
-          (text) => send(res, 200, text, metrics.registry.contentType),
-          () => send(res, 500, 'metrics unavailable', 'text/plain'),
+        // Liveness gauges are read at scrape time, so they are never stale.
+        const timeout = new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), 500).unref(),
         );
+        Promise.race([redis.ping(), timeout])
+          .then(
+            () => metrics.redisUp.set(1),
+            () => metrics.redisUp.set(0),
+          )
+          .then(() => {
+            if (workerRunning) metrics.workerRunning.set(workerRunning() ? 1 : 0);
+            return metrics.registry.metrics();
+          })
+          .then(
+            (text) => send(res, 200, text, metrics.registry.contentType),
+            () => send(res, 500, 'metrics unavailable', 'text/plain'),
+          );
       },
     },
   ];

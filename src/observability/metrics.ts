@@ -66,6 +66,18 @@ export function createMetrics() {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/**
+ * Starts the series alerts depend on at zero, so that the first failure is an increase Prometheus
+ * can see rather than a series that appears out of nowhere.
+ */
+export function zeroKnownSeries(metrics: Metrics): void {
+  for (const result of ['succeeded', 'failed']) metrics.resets.inc({ result }, 0);
+  for (const outcome of ['carded', 'break_glass', 'invalid', 'refused', 'error'])
+    metrics.requests.inc({ outcome }, 0);
+  metrics.workerRunning.set(0);
+  metrics.redisUp.set(0);
+}
+
 /** Queue depth by state, read from Redis when Prometheus scrapes. */
 export function watchQueues(metrics: Metrics, queues: Queue[]): void {
   new Gauge({

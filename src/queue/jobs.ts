@@ -24,6 +24,8 @@ export const ResetJobDataSchema = z.object({
   polls: z.number().int().nonnegative().default(0),
   lightsailFailures: z.number().int().nonnegative().default(0),
   slackFailures: z.number().int().nonnegative().default(0),
+  // A send time reserved in the channel's schedule, used when the job wakes up for it.
+  channelSlotAt: z.number().optional(),
   outbox: z.array(OutboxItemSchema).default([]),
 });
 export type ResetJobData = z.infer<typeof ResetJobDataSchema>;

@@ -41,19 +41,24 @@ export async function reconcileRequests(deps: ReconcileDeps): Promise<{ queued: 
 }
 
 /** The job is gone for good but the request never finished: say so in the thread and the audit trail. */
-export async function markAbandoned(deps: ReconcileDeps, requestId: string, reason: string): Promise<void> {
+export async function markAbandoned(
+  deps: ReconcileDeps,
+  requestId: string,
+  reason: string,
+): Promise<boolean> {
   const result = await deps.store.transition(
     requestId,
     'failed',
     { finishedAt: Date.now(), errorCode: 'WorkerGaveUp', errorDetails: reason },
     { event: 'abandoned', actor: 'bot', detail: reason },
   );
-  if (!result.changed || !result.request?.cardTs) return;
+  if (!result.changed) return false;
   const request = result.request;
   deps.logger.error(
     { requestId, reason, operationId: request.operationId },
     'reset job was abandoned; reported as failed',
   );
+  if (!request.cardTs) return true;
   const cardTs = request.cardTs as string;
   try {
     await deps.slack.reply(
@@ -68,4 +73,5 @@ export async function markAbandoned(deps: ReconcileDeps, requestId: string, reas
   } catch (error) {
     deps.logger.error({ err: error, requestId }, 'could not tell the thread that the reset was abandoned');
   }
+  return true;
 }

@@ -54,6 +54,9 @@ const SUCCESS_STATUSES = new Set(['Succeeded', 'Completed']);
 // Longer than the Lightsail client's connection + request timeouts, so a live claim always outlasts its call.
 const RESET_CLAIM_MS = 10_000;
 
+/** Spacing of thread replies in one channel, across every worker: Slack's chat.postMessage limit. */
+const CHANNEL_SPACING_MS = 1_000;
+
 /**
  * One job a request, moving through phases as BullMQ "step jobs": reset, then poll, then report.
  * Between steps the job waits as a delayed job, holding no worker slot; everything a retry needs
@@ -302,11 +305,21 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       while (data.outbox.length > 0) {
         const item = data.outbox[0] as OutboxItem;
         const current = (await deps.store.get(data.requestId)) ?? request;
+        if (item.kind === 'reply' && current.cardTs) {
+          // Slack allows about one message a second per channel, shared by every reset in it.
+          const slot =
+            data.channelSlotAt ??
+            (await deps.store.reserveChannelSlot(current.channelId, now(), CHANNEL_SPACING_MS));
+          if (slot > now() + 20) {
+            await save({ channelSlotAt: slot });
+            return slot;
+          }
+        }
         try {
           if (!current.cardTs) throw new Error('the request has no card to reply under');
           if (item.kind === 'reply') await deps.slack.reply(current.channelId, current.cardTs, item.text);
           else await deps.slack.updateCard(current.channelId, current.cardTs, renderApprovalCard(current));
-          await save({ outbox: data.outbox.slice(1), slackFailures: 0 });
+          await save({ outbox: data.outbox.slice(1), slackFailures: 0, channelSlotAt: undefined });
         } catch (error) {
           const failures = data.slackFailures + 1;
           if (isPermanentSlackError(error) || !current.cardTs || failures >= limits.slackAttempts) {
@@ -321,7 +334,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
             { slackError: slackErrorCode(error) ?? String(error), failures },
             'Slack is not taking messages; will retry',
           );
-          await save({ slackFailures: failures });
+          await save({ slackFailures: failures, channelSlotAt: undefined });
           const asked = slackRetryAfterSeconds(error);
           return (
             now() +

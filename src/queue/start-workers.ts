@@ -53,7 +53,9 @@ export function startWorkers(
     job
       .getState()
       .then(async (state) => {
-        if (state === 'failed') await markAbandoned(deps, requestId, error.message);
+        if (state === 'failed' && (await markAbandoned(deps, requestId, error.message))) {
+          metrics.resets.inc({ result: 'failed' });
+        }
       })
       .catch((e: unknown) => logger.error({ err: e, requestId }, 'could not mark an abandoned request'));
   });
@@ -68,6 +70,7 @@ export function startWorkers(
     reconcileRequests(deps).then(
       (counts) => {
         if (counts.queued || counts.failed) logger.warn(counts, 'reconciled requests');
+        if (counts.failed) metrics.resets.inc({ result: 'failed' }, counts.failed);
       },
       (error: unknown) => logger.warn({ err: error }, 'reconciliation failed; will try again'),
     );

@@ -280,6 +280,24 @@ export class RequestStore {
     return reply === 'OK';
   }
 
+  /**
+   * Reserves the next send time in a channel's schedule, `spacingMs` after the previous reservation
+   * (or now): a shared pace for every worker posting in that channel.
+   */
+  async reserveChannelSlot(channel: string, now: number, spacingMs: number): Promise<number> {
+    const at = await this.redis.eval(
+      `local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+       local at = math.max(tonumber(ARGV[1]), last + tonumber(ARGV[2]))
+       redis.call('SET', KEYS[1], at, 'PX', at - tonumber(ARGV[1]) + tonumber(ARGV[2]) * 10)
+       return at`,
+      1,
+      `${this.prefix}:channel-pace:${channel}`,
+      String(now),
+      String(spacingMs),
+    );
+    return Number(at);
+  }
+
   async activeIds(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
   }

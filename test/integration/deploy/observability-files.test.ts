@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ACTION_IDS } from '../../../src/domain/approval-card.js';
 import type { LocalStand } from '../../../src/local/local-stand.js';
 import { cardIn, startStand, waitForFinal } from '../../support/stand.js';
@@ -11,6 +13,9 @@ import { type MetricFamily, metricNamesIn, parseExposition, problemsOf, selector
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const DASHBOARD_FILE = 'deploy/grafana-dashboard.json';
 const ALERTS_FILE = 'deploy/prometheus-alerts.yml';
+/** Grafana's reference to the data source input/variable. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own placeholder syntax, meant literally
+const DATASOURCE_UID = '${DS_PROMETHEUS}';
 
 interface Panel {
   id?: number;
@@ -28,7 +33,12 @@ interface Dashboard {
   title: string;
   panels: Panel[];
   templating: {
-    list: Array<{ name: string; type: string; query?: string | { query?: string }; datasource?: { uid?: string } }>;
+    list: Array<{
+      name: string;
+      type: string;
+      query?: string | { query?: string };
+      datasource?: { uid?: string };
+    }>;
   };
 }
 interface AlertRule {
@@ -70,7 +80,9 @@ function dashboardExpressions(d: Dashboard): Array<{ where: string; expr: string
 }
 
 function alertExpressions(file: RuleFile): Array<{ where: string; expr: string }> {
-  return file.groups.flatMap((g) => g.rules.map((r) => ({ where: `rule ${r.alert ?? r.record}`, expr: r.expr })));
+  return file.groups.flatMap((g) =>
+    g.rules.map((r) => ({ where: `rule ${r.alert ?? r.record}`, expr: r.expr })),
+  );
 }
 
 function problemsAgainst(
@@ -112,6 +124,8 @@ describe('the PromQL reader used by these checks', () => {
 
   it('refuses a misspelt function, and reports a metric, label or value that /metrics lacks', () => {
     expect(() => metricNamesIn('histogram_quantil(0.5, x_bucket)')).toThrow(/unknown PromQL function/);
+    expect(() => metricNamesIn('sum(rate(x[5m])')).toThrow(/unclosed \(/);
+    expect(() => metricNamesIn('sum(x{a="b")}')).toThrow(/malformed label matcher|unbalanced/);
     const families = parseExposition(
       [
         '# HELP a_total a',
@@ -125,8 +139,12 @@ describe('the PromQL reader used by these checks', () => {
       ].join('\n'),
     );
     const check = (expr: string) => selectorsIn(expr).flatMap((s) => problemsOf(s, families));
-    expect(check('rate(a_total{result="ok",job="x"}[5m]) + h_seconds_bucket + h_seconds_count + g + up')).toEqual([]);
-    expect(check('rate(lightsail_reset_nope_total[5m])')).toEqual(['lightsail_reset_nope_total is not in /metrics']);
+    expect(
+      check('rate(a_total{result="ok",job="x"}[5m]) + h_seconds_bucket + h_seconds_count + g + up'),
+    ).toEqual([]);
+    expect(check('rate(lightsail_reset_nope_total[5m])')).toEqual([
+      'lightsail_reset_nope_total is not in /metrics',
+    ]);
     expect(check('a_total{outcome="ok"}')).toEqual(['a_total has no label outcome']);
     expect(check('a_total{result="fail"}')).toEqual(['a_total{result="fail"} matches nothing (seen: ok)']);
     expect(check('a_bucket + h_seconds_total')).toEqual([
@@ -154,10 +172,10 @@ describe('the Grafana dashboard and the Prometheus alerts', () => {
       const { x, w } = panel.gridPos ?? { x: 0, w: 0 };
       expect(x + w, panel.title).toBeLessThanOrEqual(24);
       if (panel.type === 'row') continue;
-      expect(panel.datasource?.uid, panel.title).toBe('${DS_PROMETHEUS}');
+      expect(panel.datasource?.uid, panel.title).toBe(DATASOURCE_UID);
       expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets ?? []) {
-        expect(target.datasource?.uid, panel.title).toBe('${DS_PROMETHEUS}');
+        expect(target.datasource?.uid, panel.title).toBe(DATASOURCE_UID);
         expect(target.expr, panel.title).toBeTruthy();
       }
     }
@@ -190,15 +208,45 @@ describe('the Grafana dashboard and the Prometheus alerts', () => {
 
   // promtool checks the rules' syntax and templates and runs test/integration/deploy/prometheus-alerts.promtool.yml.
   const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  it.skipIf(promtool.error !== undefined)('pass promtool check rules and the alert unit tests', () => {
-    const check = spawnSync('promtool', ['check', 'rules', root(ALERTS_FILE)], { encoding: 'utf8' });
-    expect(check.status, check.stdout + check.stderr).toBe(0);
-    const unit = spawnSync('promtool', ['test', 'rules', 'prometheus-alerts.promtool.yml'], {
-      cwd: fileURLToPath(new URL('.', import.meta.url)),
-      encoding: 'utf8',
-    });
-    expect(unit.status, unit.stdout + unit.stderr).toBe(0);
-  });
+  it.skipIf(promtool.error !== undefined)(
+    'pass promtool: the rules, their unit tests, the dashboard queries',
+    () => {
+      const check = spawnSync('promtool', ['check', 'rules', root(ALERTS_FILE)], { encoding: 'utf8' });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      const unit = spawnSync('promtool', ['test', 'rules', 'prometheus-alerts.promtool.yml'], {
+        cwd: fileURLToPath(new URL('.', import.meta.url)),
+        encoding: 'utf8',
+      });
+      expect(unit.status, unit.stdout + unit.stderr).toBe(0);
+
+      // The dashboard's queries, with Grafana's variables filled in, as recording rules: promtool parses them.
+      const dir = mkdtempSync(join(tmpdir(), 'lightsail-reset-dashboard-'));
+      try {
+        const asRules = {
+          groups: [
+            {
+              name: 'dashboard',
+              rules: dashboardExpressions(dashboard).map(({ expr }, i) => ({
+                record: `dashboard:query_${i}`,
+                expr: expr
+                  .replaceAll('$__rate_interval', '5m')
+                  .replaceAll('$__range', '1d')
+                  .replaceAll('$__interval', '1m')
+                  .replaceAll('$job', 'lightsail-reset'),
+              })),
+            },
+          ],
+        };
+        writeFileSync(join(dir, 'dashboard.yml'), stringifyYaml(asRules));
+        const queries = spawnSync('promtool', ['check', 'rules', join(dir, 'dashboard.yml')], {
+          encoding: 'utf8',
+        });
+        expect(queries.status, queries.stdout + queries.stderr).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   describe('against the /metrics of the built app after a request ran through it', () => {
     let stand: LocalStand;
@@ -231,7 +279,8 @@ describe('the Grafana dashboard and the Prometheus alerts', () => {
         expect(res.status).toBe(200);
         families = parseExposition(await res.text());
         const sampled = (name: string) => (families.get(name)?.samples.length ?? 0) > 0;
-        const results = families.get('lightsail_reset_results_total')?.samples.map((s) => s.labels.result) ?? [];
+        const results =
+          families.get('lightsail_reset_results_total')?.samples.map((s) => s.labels.result) ?? [];
         if (
           results.includes('succeeded') &&
           results.includes('failed') &&
@@ -256,7 +305,9 @@ describe('the Grafana dashboard and the Prometheus alerts', () => {
     it('cover every metric of the bot on the dashboard, and the ones on-call needs in the alerts', () => {
       const onDashboard = new Set(
         dashboardExpressions(dashboard).flatMap(({ expr }) =>
-          metricNamesIn(expr).map((name) => (families.has(name) ? name : name.replace(/_(bucket|sum|count)$/, ''))),
+          metricNamesIn(expr).map((name) =>
+            families.has(name) ? name : name.replace(/_(bucket|sum|count)$/, ''),
+          ),
         ),
       );
       const botMetrics = [...families.keys()].filter((name) => name.startsWith('lightsail_reset_'));

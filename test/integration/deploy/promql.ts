@@ -208,6 +208,15 @@ function readMatchers(tokens: Token[], start: number, expr: string): { matchers:
  */
 export function selectorsIn(expr: string): Selector[] {
   const tokens = tokenize(expr);
+  const open: string[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'punct') continue;
+    if ('([{'.includes(token.text)) open.push(token.text);
+    const closes = { ')': '(', ']': '[', '}': '{' }[token.text];
+    if (closes !== undefined && open.pop() !== closes)
+      throw new Error(`unbalanced ${token.text} in: ${expr}`);
+  }
+  if (open.length > 0) throw new Error(`unclosed ${open.join('')} in: ${expr}`);
   const selectors: Selector[] = [];
   let brackets = 0;
   let i = 0;
@@ -327,7 +336,9 @@ export function problemsOf(selector: Selector, families: Map<string, MetricFamil
   const problems: string[] = [];
   for (const matcher of selector.matchers) {
     if (TARGET_LABELS.has(matcher.label)) continue;
-    const values = new Set(samples.flatMap((s) => (matcher.label in s.labels ? [s.labels[matcher.label]] : [])));
+    const values = new Set(
+      samples.flatMap((s) => (matcher.label in s.labels ? [s.labels[matcher.label]] : [])),
+    );
     if (values.size === 0) {
       problems.push(`${metric} has no label ${matcher.label}`);
     } else if (matcher.op === '=' && !matcher.value.includes('$') && !values.has(matcher.value)) {

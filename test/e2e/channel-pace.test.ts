@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_IDS } from '../../src/domain/approval-card.js';
+import type { LocalStand } from '../../src/local/local-stand.js';
+import { startStand, waitForFinal } from '../support/stand.js';
+
+const NAMES = ['pace-a', 'pace-b', 'pace-c', 'pace-d', 'pace-e'];
+const CHANNEL = 'C0BUSY';
+
+describe('many resets at once in one channel', () => {
+  let stand: LocalStand;
+  beforeAll(async () => {
+    stand = await startStand({ extraDistributions: NAMES });
+    await stand.startWorker();
+  });
+  afterAll(async () => {
+    await stand?.stop();
+  });
+
+  it("keep their thread replies to Slack's one message a second in that channel, across workers", async () => {
+    const cards = [];
+    for (const name of NAMES) {
+      await stand.command(name, 'U0REQUEST', CHANNEL);
+      const card = await stand.slack.waitFor(() =>
+        stand.slack.messages(CHANNEL).find((m) => !m.threadTs && (m.text ?? '').includes(name)),
+      );
+      const requestId = /Request `(r[0-9a-z]+)`/.exec(JSON.stringify(card.blocks))?.[1] ?? '';
+      cards.push({ card, requestId });
+    }
+    await Promise.all(
+      cards.map((c) => stand.click(ACTION_IDS.approve, c.requestId, 'U0APPROVE', c.card.ts, CHANNEL)),
+    );
+    for (const c of cards) await waitForFinal(stand, CHANNEL, c.card.ts, 60_000);
+
+    const replies = stand.slack
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.channel === CHANNEL && call.args.thread_ts)
+      .map((call) => call.at)
+      .sort((a, b) => a - b);
+    expect(replies.length).toBeGreaterThanOrEqual(NAMES.length * 2);
+    // Spaced a second apart by reservation; timer jitter can bring two sends a little closer, never three.
+    for (let i = 2; i < replies.length; i++)
+      expect((replies[i] ?? 0) - (replies[i - 2] ?? 0)).toBeGreaterThanOrEqual(1000);
+    const seconds = ((replies.at(-1) ?? 0) - (replies[0] ?? 0)) / 1000;
+    expect(replies.length - 1).toBeLessThanOrEqual(seconds + 1);
+  }, 90_000);
+});
