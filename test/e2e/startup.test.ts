@@ -57,6 +57,23 @@ describe('starting the app', () => {
     expect(output).not.toContain('hunter2');
   });
 
+  it('stops with one clear line when there are no AWS credentials', async () => {
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...withoutAws } = VALID;
+    const { code, output } = await AppProcess.runToExit({
+      ...withoutAws,
+      REDIS_URL: testRedisUrl(),
+      // No instance metadata lookups from a test: nothing off this machine is ever contacted.
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      HOME: '/nonexistent',
+    });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n').at(-1)).toMatch(
+      /^lightsail-reset: No usable AWS credentials .*Set AWS_ACCESS_KEY_ID/,
+    );
+  });
+
   it('stops with one clear line when Slack refuses the bot token', async () => {
     const slack = new FakeSlack({ botToken: 'xoxb-the-right-one' });
     await slack.start();
