@@ -12,7 +12,11 @@ export const ACTION_IDS = {
 export interface SlackMessageContent {
   text: string;
   blocks: Block[];
+  /** Slack message metadata: lets other apps and workflows follow a request without parsing text. */
+  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
 }
+
+export const METADATA_EVENT_TYPE = 'lightsail_reset_request';
 
 // Block Kit is JSON; we keep our own narrow shape rather than importing Slack's types into the core.
 export type Block = { type: string; block_id?: string; [key: string]: unknown };
@@ -115,7 +119,7 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
       },
     ],
   });
-  return { text: plainText(top), blocks };
+  return { text: plainText(top), blocks, metadata: cardMetadata(request) };
 }
 
 function decisionButtons(request: ResetRequest): Block {
@@ -159,4 +163,18 @@ function decisionButtons(request: ResetRequest): Block {
 /** Notification and screen-reader text: the headline without emoji codes (mentions still resolve). */
 export function plainText(mrkdwn: string): string {
   return mrkdwn.replace(/:[a-z_]+:\s*/g, '').replace(/`/g, '');
+}
+
+function cardMetadata(request: ResetRequest): NonNullable<SlackMessageContent['metadata']> {
+  return {
+    event_type: METADATA_EVENT_TYPE,
+    event_payload: {
+      request_id: request.id,
+      distribution: request.distributionName,
+      state: request.state,
+      requester: request.requesterId,
+      break_glass: request.breakGlass,
+      ...(request.operationId ? { operation_id: request.operationId } : {}),
+    },
+  };
 }

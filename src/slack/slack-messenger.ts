@@ -61,6 +61,7 @@ export class SlackMessenger {
         channel,
         text: content.text,
         blocks: content.blocks,
+        ...(content.metadata ? { metadata: content.metadata } : {}),
         unfurl_links: false,
       }),
     );
@@ -70,7 +71,13 @@ export class SlackMessenger {
 
   async updateCard(channel: string, ts: string, content: SlackMessageContent): Promise<void> {
     await this.call('chat.update', () =>
-      this.client.chat.update({ channel, ts, text: content.text, blocks: content.blocks }),
+      this.client.chat.update({
+        channel,
+        ts,
+        text: content.text,
+        blocks: content.blocks,
+        ...(content.metadata ? { metadata: content.metadata } : {}),
+      }),
     );
   }
 

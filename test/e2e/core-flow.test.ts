@@ -48,6 +48,11 @@ describe('the built app, driven by signed Slack requests', () => {
     expect(cardText(stand, channel, card.ts)).not.toContain(ACTION_IDS.approve);
     expect(resetCalls(stand, 'e2e-happy')).toHaveLength(1);
     expect(resetCalls(stand, 'e2e-happy')[0]?.region).toBe('us-east-1');
+    // Machine-readable state for other apps and workflows, kept current with each edit of the card.
+    expect(stand.slack.message(channel, card.ts)?.metadata).toMatchObject({
+      event_type: 'lightsail_reset_request',
+      event_payload: { request_id: requestId, distribution: 'e2e-happy', state: 'succeeded', requester },
+    });
 
     // The request's story in the logs: every worker line names the request, and the operation once started.
     const operationId = /Lightsail operation `([0-9a-f-]{36})`/.exec(thread[0] ?? '')?.[1];
