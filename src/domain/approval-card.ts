@@ -53,6 +53,10 @@ function stateLine(request: ResetRequest): string {
   }
 }
 
+function lastReset(request: ResetRequest): string {
+  return request.lastResetAt ? slackDate(request.lastResetAt) : 'none on record';
+}
+
 function approvers(request: ResetRequest): string {
   const who = request.approvals.length > 0 ? request.approvals : request.decidedBy ? [request.decidedBy] : [];
   return who.map(mention).join(' and ') || 'someone';
@@ -67,10 +71,14 @@ function durationSuffix(request: ResetRequest): string {
 export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
   const top = headline(request);
   const approverPeople = { users: request.approverUsers, groups: request.approverGroups };
+  const domains = [request.domainName, ...request.alternativeDomains].filter((d): d is string => Boolean(d));
   const facts: string[] = [
-    `*Distribution:* ${code(request.distributionName)}${request.domainName ? ` (${escapeText(truncate(request.domainName, 200))})` : ''}`,
-    `*Requested by:* ${mention(request.requesterId)}`,
+    `*Distribution:* ${code(request.distributionName)}${request.distributionStatus ? ` (${escapeText(request.distributionStatus)})` : ''}`,
   ];
+  if (domains.length > 0) facts.push(`*Domains:* ${escapeText(truncate(domains.join(', '), 300))}`);
+  if (request.originName) facts.push(`*Origin:* ${escapeText(truncate(request.originName, 100))}`);
+  if (request.state === 'pending') facts.push(`*Last cache reset:* ${lastReset(request)}`);
+  facts.push(`*Requested by:* ${mention(request.requesterId)}`);
   if (request.breakGlass) {
     facts.push(`*Break-glass reason:* ${quote(request.reason ?? '', 500)}`);
     facts.push(`*For review by:* ${mentionPeople(approverPeople)}`);
@@ -135,9 +143,10 @@ function decisionButtons(request: ResetRequest): Block {
         value: request.id,
         confirm: {
           title: { type: 'plain_text', text: 'Reset the whole cache?' },
+          // Confirm dialogs take plain text only, so the last reset is given in UTC.
           text: {
-            type: 'mrkdwn',
-            text: `Every cached file of ${code(truncate(request.distributionName, 80))} is dropped; the origin takes the full load until the cache fills again.`,
+            type: 'plain_text',
+            text: `Every cached file of ${escapeText(truncate(request.distributionName, 80))} is dropped; the origin takes the full load until the cache fills again. Last reset: ${request.lastResetAt ? `${new Date(request.lastResetAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'none on record'}.`,
           },
           confirm: { type: 'plain_text', text: 'Approve reset' },
           deny: { type: 'plain_text', text: 'Back' },

@@ -73,6 +73,11 @@ export const ResetRequestSchema = z.object({
   /** Distinct people who approved so far, in order. */
   approvals: idList,
   breakGlass: flag,
+  /** What the card shows of the distribution, as Lightsail described it when the request was made. */
+  alternativeDomains: idList,
+  originName: optionalText,
+  distributionStatus: optionalText,
+  lastResetAt: optionalTime,
   /** The break-glass reason, or the reason given with a denial. */
   reason: optionalText,
 });

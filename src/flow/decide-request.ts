@@ -78,6 +78,11 @@ async function assess(
         ':grey_question: I have no record of this request (it may be older than 30 days). Nothing was changed.',
     };
   }
+  if (click.onCard && !request.cardTs && click.onCard.channelId === request.channelId) {
+    // The card was posted but its ts was never saved (a crash in between): the click tells us where it is.
+    await deps.store.annotate(request.id, { cardTs: click.onCard.ts });
+    request = { ...request, cardTs: click.onCard.ts };
+  }
   if (
     click.onCard &&
     request.cardTs &&

@@ -49,8 +49,16 @@ export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<Priva
     return `:mag: There is no Lightsail distribution named ${code(ask.distributionName)} in this AWS account. Check the name (distributions are listed in the Lightsail console, us-east-1) and try again.`;
   }
 
+  // The card shows when the cache was last reset; not knowing it is no reason to refuse.
+  const lastReset = await deps.lightsail.latestCacheReset(distribution.name).catch(() => undefined);
   const now = Date.now();
-  const request = newRequest(rule, ask, distribution.name, distribution.domainName, now);
+  const request: ResetRequest = {
+    ...newRequest(rule, ask, distribution.name, distribution.domainName, now),
+    alternativeDomains: distribution.alternativeDomainNames,
+    originName: distribution.originName,
+    distributionStatus: distribution.status,
+    lastResetAt: lastReset?.createdAt?.getTime(),
+  };
   const rlog = log.child({ requestId: request.id, breakGlass });
   try {
     const waitLeft = cooldownLeft(rule, await deps.store.lastSuccessAt(request.distributionName), now);
@@ -113,6 +121,7 @@ function newRequest(
     approverGroups: [...rule.approvers.groups],
     approvals: [],
     breakGlass,
+    alternativeDomains: [],
     ...(breakGlass ? { reason: ask.breakGlassReason, decidedBy: ask.userId, decidedAt: now } : {}),
   };
 }

@@ -15,6 +15,7 @@ export interface DistributionSummary {
   domainName: string | undefined;
   alternativeDomainNames: string[];
   status: string | undefined;
+  originName: string | undefined;
 }
 
 export interface OperationSnapshot {
@@ -80,6 +81,7 @@ export class LightsailGateway {
         domainName: found.domainName,
         alternativeDomainNames: found.alternativeDomainNames ?? [],
         status: found.status,
+        originName: found.origin?.name,
       };
     } catch (error) {
       const verdict = classifyLightsailError(error);

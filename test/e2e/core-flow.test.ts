@@ -32,6 +32,7 @@ describe('the built app, driven by signed Slack requests', () => {
     expect(ack.status).toBe(200);
     const { card, requestId } = await cardIn(stand, channel);
     expect(card.text).toContain('e2e-happy');
+    expect(cardText(stand, channel, card.ts)).toContain('*Origin:* e2e-happy-origin');
     expect(cardText(stand, channel, card.ts)).toContain(`<@${requester}>`);
     expect(cardText(stand, channel, card.ts)).toContain(ACTION_IDS.approve);
 

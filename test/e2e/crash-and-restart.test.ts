@@ -1,7 +1,11 @@
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_IDS } from '../../src/domain/approval-card.js';
+import { ACTION_IDS, renderApprovalCard } from '../../src/domain/approval-card.js';
 import type { LocalStand } from '../../src/local/local-stand.js';
 import { startRedisServer } from '../../src/local/redis-server.js';
+import { RequestStore } from '../../src/store/request-store.js';
+import { connectTestRedis } from '../support/redis.js';
+import { aRequest } from '../support/requests.js';
 import {
   askAndApprove,
   cardIn,
@@ -83,6 +87,29 @@ describe('crashes and restarts of the app', () => {
     await stand.click(ACTION_IDS.approve, requestId, 'U0APPROVE', card.ts, 'C0SURVIVE');
     await waitForFinal(stand, 'C0SURVIVE', card.ts);
     expect(resetCalls(stand, 'survivor')).toHaveLength(1);
+  });
+
+  it("learns the card's ts from the click when a crash came between posting the card and saving it", async () => {
+    stand = await startStand({ extraDistributions: ['lost-ts'] });
+    const redis = connectTestRedis();
+    try {
+      // As the web side leaves it when killed right after chat.postMessage: a request without cardTs.
+      const request = aRequest({
+        distributionName: 'lost-ts',
+        channelId: 'C0LOSTTS',
+        approverUsers: ['U0APPROVE'],
+      });
+      await new RequestStore(redis, stand.prefix).create(request, { event: 'requested', actor: 'U0REQUEST' });
+      const posted = await new WebClient('xoxb-fake', { slackApiUrl: stand.slack.apiUrl }).chat.postMessage({
+        channel: 'C0LOSTTS',
+        ...renderApprovalCard(request),
+      });
+      await stand.click(ACTION_IDS.approve, request.id, 'U0APPROVE', posted.ts as string, 'C0LOSTTS');
+      await waitForFinal(stand, 'C0LOSTTS', posted.ts as string);
+      expect(resetCalls(stand, 'lost-ts')).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('still expires a pending request whose TTL ran out while the app was down', async () => {

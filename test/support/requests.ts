@@ -17,6 +17,7 @@ export function aRequest(overrides: Partial<ResetRequest> = {}): ResetRequest {
     approverGroups: [],
     approvals: [],
     breakGlass: false,
+    alternativeDomains: [],
     ...overrides,
   };
 }

@@ -131,7 +131,7 @@ describe('renderApprovalCard', () => {
     const [approve, deny, cancel] = buttonsOf(card(requestIn('pending')));
     expect(approve?.confirm).toMatchObject({
       title: { type: 'plain_text' },
-      text: { type: 'mrkdwn', text: expect.stringContaining('`web-prod`') },
+      text: { type: 'plain_text', text: expect.stringContaining('web-prod is dropped') },
       confirm: { type: 'plain_text' },
       deny: { type: 'plain_text' },
     });
@@ -288,7 +288,9 @@ describe('renderApprovalCard', () => {
         {
           "block_id": "facts",
           "text": {
-            "text": "*Distribution:* \`web-prod\` (d111111abcdef8.cloudfront.net)
+            "text": "*Distribution:* \`web-prod\`
+      *Domains:* d111111abcdef8.cloudfront.net
+      *Last cache reset:* none on record
       *Requested by:* <@UREQ1>
       *Can approve:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>
       *Expires:* <!date^1736935200^{date_short_pretty} at {time}|2025-01-15 10:00 UTC>",
@@ -311,8 +313,8 @@ describe('renderApprovalCard', () => {
                   "type": "plain_text",
                 },
                 "text": {
-                  "text": "Every cached file of \`web-prod\` is dropped; the origin takes the full load until the cache fills again.",
-                  "type": "mrkdwn",
+                  "text": "Every cached file of web-prod is dropped; the origin takes the full load until the cache fills again. Last reset: none on record.",
+                  "type": "plain_text",
                 },
                 "title": {
                   "text": "Reset the whole cache?",
@@ -411,7 +413,9 @@ describe('renderApprovalCard under a quorum', () => {
     expect(texts).toMatchInlineSnapshot(`
       [
         ":hourglass_flowing_sand: Cache reset of \`web-prod\` is waiting for approval (1 of 2)",
-        "*Distribution:* \`web-prod\` (d111111abcdef8.cloudfront.net)
+        "*Distribution:* \`web-prod\`
+      *Domains:* d111111abcdef8.cloudfront.net
+      *Last cache reset:* none on record
       *Requested by:* <@UREQ1>
       *Can approve:* <@UAPP1>, <@UAPP2>, <!subteam^SOPS1>
       *Approvals:* 1 of 2: <@UAPP1>
@@ -595,3 +599,32 @@ function expectWithinSlackLimits(content: SlackMessageContent): void {
     }
   }
 }
+
+describe('renderApprovalCard facts about the distribution', () => {
+  it('shows every domain, the origin, the status and when the cache was last reset', () => {
+    const request = aRequest({
+      domainName: 'd1.cloudfront.net',
+      alternativeDomains: ['www.example.com', 'static.example.com'],
+      originName: 'web-origin-1',
+      distributionStatus: 'Deployed',
+      lastResetAt: Date.UTC(2026, 10, 20, 9, 30),
+    });
+    const content = renderApprovalCard(request);
+    const facts = JSON.stringify(content.blocks);
+    expect(facts).toContain('*Domains:* d1.cloudfront.net, www.example.com, static.example.com');
+    expect(facts).toContain('*Origin:* web-origin-1');
+    expect(facts).toContain('`web-prod` (Deployed)');
+    expect(facts).toMatch(/\*Last cache reset:\* <!date\^\d+\^/);
+    expect(facts).toContain('Last reset: 2026-11-20 09:30 UTC.');
+    expect(content.metadata).toEqual({
+      event_type: 'lightsail_reset_request',
+      event_payload: {
+        request_id: request.id,
+        distribution: 'web-prod',
+        state: 'pending',
+        requester: 'U0REQUEST',
+        break_glass: false,
+      },
+    });
+  });
+});

@@ -134,6 +134,7 @@ describe('ResetRequestSchema', () => {
   it('reads a Redis hash of strings, turning times, counts, lists and flags back', () => {
     expect(ResetRequestSchema.parse(storedHash)).toEqual({
       ...storedHash,
+      alternativeDomains: [],
       createdAt: 1_700_000_000_000,
       expiresAt: 1_700_001_800_000,
       decidedAt: 1_700_000_060_000,
