@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultPlan } from './fault-plan.js';
 
 export interface FakeDistribution {
   name: string;
@@ -44,12 +45,6 @@ interface StoredOperation {
   polls: number;
   status: string;
   statusChangedAtMs: number;
-}
-
-interface QueuedFault {
-  operation: string;
-  fault: LightsailFault;
-  remaining: number;
 }
 
 interface Answer {
@@ -105,7 +100,7 @@ export class FakeLightsail {
   private readonly distributions = new Map<string, StoredDistribution>();
   private readonly ops = new Map<string, StoredOperation>();
   private readonly latestReset = new Map<string, string>();
-  private readonly faults: QueuedFault[] = [];
+  private readonly faultPlan = new FaultPlan<LightsailFault>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly latencyMs: number;
   private readonly pageSize: number;
@@ -170,7 +165,7 @@ export class FakeLightsail {
   }
 
   injectFault(operation: string, fault: LightsailFault, times = 1): void {
-    if (times > 0) this.faults.push({ operation, fault, remaining: times });
+    this.faultPlan.inject(operation, fault, times);
   }
 
   addDistribution(d: FakeDistribution): void {
@@ -407,31 +402,16 @@ export class FakeLightsail {
     operations: string[] = ['*'],
     random: () => number = Math.random,
   ): void {
-    this.randomFaults = { rate, faults, operations, random };
+    this.faultPlan.setRandom(rate, faults, operations, random);
   }
 
   /** How many faults were injected at random, by operation. */
-  readonly randomFaultCounts = new Map<string, number>();
-  private randomFaults:
-    | { rate: number; faults: LightsailFault[]; operations: string[]; random: () => number }
-    | undefined;
+  get randomFaultCounts(): ReadonlyMap<string, number> {
+    return this.faultPlan.randomCounts;
+  }
 
   private takeFault(operation: string): LightsailFault | undefined {
-    const chance = this.randomFaults;
-    if (
-      chance &&
-      (chance.operations.includes('*') || chance.operations.includes(operation)) &&
-      chance.random() < chance.rate
-    ) {
-      this.randomFaultCounts.set(operation, (this.randomFaultCounts.get(operation) ?? 0) + 1);
-      return chance.faults[Math.floor(chance.random() * chance.faults.length)];
-    }
-    const index = this.faults.findIndex((f) => f.operation === '*' || f.operation === operation);
-    const entry = this.faults[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.faults.splice(index, 1);
-    return entry.fault;
+    return this.faultPlan.take(operation);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultPlan } from './fault-plan.js';
 
 export interface SlackCall {
   method: string;
@@ -25,12 +26,6 @@ export type SlackFault =
   | { error: string }
   | { delayMs: number }
   | { drop: true };
-
-interface QueuedFault {
-  method: string;
-  fault: SlackFault;
-  remaining: number;
-}
 
 type Result = Record<string, unknown> & { ok: boolean };
 
@@ -89,7 +84,7 @@ export class FakeSlack {
 
   private readonly botToken: string;
   private readonly stored: SlackMessage[] = [];
-  private readonly faults: QueuedFault[] = [];
+  private readonly faultPlan = new FaultPlan<SlackFault>((target) => target !== RESPONSE_URL_METHOD);
   private readonly notInChannel = new Set<string>();
   private readonly missingChannels = new Set<string>();
   private readonly userGroups = new Map<string, string[]>();
@@ -167,7 +162,7 @@ export class FakeSlack {
   }
 
   injectFault(method: string, fault: SlackFault, times = 1): void {
-    if (times > 0) this.faults.push({ method, fault, remaining: times });
+    this.faultPlan.inject(method, fault, times);
   }
 
   setNotInChannel(channel: string): void {
@@ -299,34 +294,16 @@ export class FakeSlack {
     methods: string[] = ['*'],
     random: () => number = Math.random,
   ): void {
-    this.randomFaults = { rate, faults, methods, random };
+    this.faultPlan.setRandom(rate, faults, methods, random);
   }
 
   /** How many faults were injected at random, by method. */
-  readonly randomFaultCounts = new Map<string, number>();
-  private randomFaults:
-    | { rate: number; faults: SlackFault[]; methods: string[]; random: () => number }
-    | undefined;
+  get randomFaultCounts(): ReadonlyMap<string, number> {
+    return this.faultPlan.randomCounts;
+  }
 
   private takeFault(method: string): SlackFault | undefined {
-    const chance = this.randomFaults;
-    if (
-      chance &&
-      method !== 'response_url' &&
-      (chance.methods.includes('*') || chance.methods.includes(method)) &&
-      chance.random() < chance.rate
-    ) {
-      this.randomFaultCounts.set(method, (this.randomFaultCounts.get(method) ?? 0) + 1);
-      return chance.faults[Math.floor(chance.random() * chance.faults.length)];
-    }
-    const index = this.faults.findIndex(
-      (f) => f.method === method || (f.method === '*' && method !== RESPONSE_URL_METHOD),
-    );
-    const entry = this.faults[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.faults.splice(index, 1);
-    return entry.fault;
+    return this.faultPlan.take(method);
   }
 
   private dispatch(method: string, args: Record<string, unknown>): Result {
