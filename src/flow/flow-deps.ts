@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Block } from '../domain/approval-card.js';
 import type { Policy } from '../domain/policy.js';
 import type { LightsailGateway } from '../lightsail/lightsail-gateway.js';
 import type { Logger } from '../observability/logger.js';
@@ -22,3 +23,6 @@ export interface FlowDeps {
 
 /** Said to one person only (ephemeral): the reason something did not happen, or what did. */
 export type PrivateReply = string | undefined;
+
+/** A private reply that may carry buttons (suggestions). */
+export type RichPrivateReply = PrivateReply | { text: string; blocks: Block[] };

@@ -1,13 +1,32 @@
 import { renderApprovalCard } from '../domain/approval-card.js';
+import { closestNames } from '../domain/closest-names.js';
 import { formatDuration } from '../domain/duration.js';
 import { code } from '../domain/mrkdwn.js';
 import { cooldownLeft, groupsOf, mayBreakGlass, mayRequest, type Rule, ruleFor } from '../domain/policy.js';
 import { newRequestId, type ResetRequest } from '../domain/reset-request.js';
+import { suggestionReply } from '../domain/suggestions.js';
 import { classifyLightsailError } from '../lightsail/classify-lightsail-error.js';
 import { EXPIRY_JOB_OPTIONS, expiryJobId, JOBS, reminderJobId } from '../queue/jobs.js';
 import { isNotInChannel, slackErrorCode } from '../slack/slack-messenger.js';
 import { enqueueReset } from './decide-request.js';
-import type { FlowDeps, PrivateReply } from './flow-deps.js';
+import type { FlowDeps, RichPrivateReply } from './flow-deps.js';
+
+const NAMES_TTL_MS = 30_000;
+const namesCache = new WeakMap<object, { names: string[]; until: number }>();
+
+/** The account's distribution names for suggestions, cached briefly; none when Lightsail cannot say. */
+async function distributionNames(deps: FlowDeps): Promise<string[]> {
+  const cached = namesCache.get(deps.lightsail);
+  if (cached && cached.until > Date.now()) return cached.names;
+  try {
+    const names = await deps.lightsail.listDistributionNames();
+    namesCache.set(deps.lightsail, { names, until: Date.now() + NAMES_TTL_MS });
+    return names;
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not list distributions for suggestions');
+    return [];
+  }
+}
 
 export interface ResetAsk {
   userId: string;
@@ -21,7 +40,7 @@ export const TRY_AGAIN_SHORTLY =
   ":warning: I can't reach my database right now, so nothing was requested. Please try again in a minute.";
 
 /** Someone asked for a reset of a valid-looking name: check the policy and the name, record it, post the card. */
-export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<PrivateReply> {
+export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<RichPrivateReply> {
   const log = deps.logger.child({
     user: ask.userId,
     channel: ask.channelId,
@@ -46,6 +65,8 @@ export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<Priva
     return `:warning: I couldn't check ${code(ask.distributionName)} with Lightsail: ${verdict.reason}. Nothing was requested; try again in a minute.`;
   }
   if (!distribution) {
+    const suggestions = closestNames(ask.distributionName, await distributionNames(deps));
+    if (suggestions.length > 0) return suggestionReply(ask.distributionName, suggestions);
     return `:mag: There is no Lightsail distribution named ${code(ask.distributionName)} in this AWS account. Check the name (distributions are listed in the Lightsail console, us-east-1) and try again.`;
   }
 

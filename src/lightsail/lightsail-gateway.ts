@@ -90,6 +90,19 @@ export class LightsailGateway {
     }
   }
 
+  /** Every distribution's name, following pageToken (no paginator is generated for this call). */
+  async listDistributionNames(): Promise<string[]> {
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const out = await this.client.send(new GetDistributionsCommand(pageToken ? { pageToken } : {}));
+      for (const d of out.distributions ?? []) if (d.name) names.push(d.name);
+      pageToken = out.nextPageToken;
+      if (!pageToken) break;
+    }
+    return names;
+  }
+
   async resetCache(distributionName: string): Promise<OperationSnapshot> {
     if (distributionName.length === 0) throw new Error('refusing to reset with an empty distribution name');
     const out = await this.resetClient.send(new ResetDistributionCacheCommand({ distributionName }));

@@ -1,9 +1,10 @@
 import { ACTION_IDS } from '../domain/approval-card.js';
 import { DENY_DIALOG } from '../domain/deny-dialog.js';
+import { SUGGESTION_ACTION_ID } from '../domain/suggestions.js';
 import type { KnownInteractions } from './slack-http-front.js';
 
 /** Every action id and dialog callback id the listeners handle: a new listener adds its id here. */
 export const KNOWN_INTERACTIONS: KnownInteractions = {
-  actionIds: new Set(Object.values(ACTION_IDS)),
+  actionIds: new Set([...Object.values(ACTION_IDS), ...[0, 1, 2].map((i) => `${SUGGESTION_ACTION_ID}_${i}`)]),
   viewCallbackIds: new Set([DENY_DIALOG.callbackId]),
 };

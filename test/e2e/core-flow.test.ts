@@ -216,6 +216,21 @@ describe('the built app, driven by signed Slack requests', () => {
     expect(resetCalls(stand, 'no-such-dist')).toHaveLength(0);
   });
 
+  it('suggests the closest names for a typo, and a suggestion button asks for that one', async () => {
+    const ack = await stand.command('e2e-hapy', requester, 'C0TYPO');
+    const response = await stand.slack.waitFor(() =>
+      stand.slack.responses.find((r) => r.id === ack.responseId),
+    );
+    expect(String(response.body.text)).toMatch(
+      /no Lightsail distribution named `e2e-hapy`\. Did you mean `e2e-happy`/,
+    );
+    expect(stand.slack.messages('C0TYPO')).toHaveLength(0);
+    const click = await stand.click('suggested_reset_0', 'e2e-happy', requester, '1.1', 'C0TYPO');
+    expect(click.status).toBe(200);
+    const { card } = await cardIn(stand, 'C0TYPO');
+    expect(card.text).toContain('e2e-happy');
+  });
+
   it('tells the requester to invite the bot when it is not in the channel', async () => {
     stand.slack.setNotInChannel('C0PRIVATE');
     const ack = await stand.command('web-staging', requester, 'C0PRIVATE');

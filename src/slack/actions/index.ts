@@ -4,9 +4,11 @@ import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { registerDecisionAction } from './decision-action.js';
 import { registerDenyAction } from './deny-action.js';
+import { registerSuggestedResetAction } from './suggested-reset-action.js';
 
 export function registerActions(app: App, deps: FlowDeps, metrics: Metrics): void {
   registerDecisionAction(app, ACTION_IDS.approve, 'approve', deps, metrics);
   registerDenyAction(app, ACTION_IDS.deny, deps, metrics);
   registerDecisionAction(app, ACTION_IDS.cancel, 'cancel', deps, metrics);
+  registerSuggestedResetAction(app, deps, metrics);
 }

@@ -33,7 +33,12 @@ export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics:
       metrics.requests.inc({
         outcome: problem ? 'refused' : parsed.kind === 'break-glass' ? 'break_glass' : 'carded',
       });
-      if (problem) await respond({ response_type: 'ephemeral', text: problem });
+      if (problem) {
+        await respond({
+          response_type: 'ephemeral',
+          ...(typeof problem === 'string' ? { text: problem } : problem),
+        });
+      }
     } catch (error) {
       metrics.requests.inc({ outcome: 'error' });
       logger.error(`request failed: ${String(error)}`);
