@@ -116,7 +116,7 @@ export async function benchCallsPerReset(mode: BenchMode, log: Log): Promise<Ben
         `redis-server --hz ${REDIS_HZ} so that its timer, which wakes delayed step jobs, scales too; ` +
         `ours POLL_INTERVAL_MS=${OURS_POLLING.POLL_INTERVAL_MS}, POLL_MAX_INTERVAL_MS=${OURS_POLLING.POLL_MAX_INTERVAL_MS}, i.e. the defaults 2 s / 30 s scaled; ` +
         `baseline: the same app with POLL_MAX_INTERVAL_MS=POLL_INTERVAL_MS=${FIXED_POLLING.POLL_INTERVAL_MS}, i.e. fixed 2 s polling scaled). ` +
-        'Counted: every Lightsail call made for the request (the GetDistributions lookup at the command, ResetDistributionCache, GetOperation polls). ' +
+        'Counted: every Lightsail call made for the request (the lookups when the command arrives, ResetDistributionCache, GetOperation polls). ' +
         'The few ms each step takes do not scale down, so at this scale polls are slightly sparser than in real time (fixed polling is affected most). ' +
         'Each side runs on a stand of its own (redis-server, fakes, app), both at once.',
     ],

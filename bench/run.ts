@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { benchAckLatency } from './ack-latency.js';
 import { benchCallsPerReset } from './calls-per-reset.js';
 import { benchClickToReset } from './click-to-reset.js';
 import { benchCrashRecovery } from './crash-recovery.js';
+import { removeBuildSnapshot, takeBuildSnapshot } from './lib/build-snapshot.js';
 import { percentileChartSvg } from './lib/latency-chart.js';
 import { type BenchMode, type BenchOutcome, FULL, type Log, QUICK } from './lib/mode.js';
 import { markdownTable, type Row } from './lib/table.js';
@@ -19,6 +21,17 @@ interface Benchmark {
 }
 
 const RESULTS = new URL('./results/', import.meta.url);
+
+/** Which source the build came from: the commit, and whether the working tree had changes. */
+function builtFrom(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+    return `commit ${commit}${dirty ? ' plus uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'an unknown commit';
+  }
+}
 
 function parseArgs(argv: string[]): { mode: BenchMode; only: Set<string> | undefined } {
   const mode = argv.includes('--quick') ? QUICK : FULL;
@@ -66,13 +79,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const loadBefore = loadavg()[0] ?? 0;
-  for (const benchmark of benchmarks) {
-    if (only && !only.has(benchmark.id)) continue;
-    log(`${benchmark.id}: starting`);
-    const outcome = await benchmark.run(mode, log);
-    rows.push(...outcome.rows);
-    notes.push(...outcome.notes);
-    log(`${benchmark.id}: done`);
+  await takeBuildSnapshot();
+  const build = builtFrom();
+  try {
+    for (const benchmark of benchmarks) {
+      if (only && !only.has(benchmark.id)) continue;
+      log(`${benchmark.id}: starting`);
+      const outcome = await benchmark.run(mode, log);
+      rows.push(...outcome.rows);
+      notes.push(...outcome.notes);
+      log(`${benchmark.id}: done`);
+    }
+  } finally {
+    await removeBuildSnapshot();
   }
 
   // Rows in the order of the issue's list (memory, 6, is measured with the throughput runs of 3).
@@ -88,6 +107,8 @@ async function main(): Promise<void> {
     mode.name === 'quick'
       ? 'Quick mode (`--quick`): shorter runs and fewer repeats, for development; quote a full run.'
       : 'Full run. Times are medians over repeated runs on a shared, noisy 2-core machine; compare ratios, not absolute times.',
+    '',
+    `The app under test is the build of ${build} (dist/ copied aside when the run started).`,
     '',
     markdownTable(rows),
     '',

@@ -1,8 +1,9 @@
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { requestIdOfCard } from '../../src/local/conversation.js';
 import type { SlackCall } from '../../src/local/fake-slack.js';
-import { DEMO_PEOPLE, LocalStand } from '../../src/local/local-stand.js';
+import { DEMO_PEOPLE, type LocalStand } from '../../src/local/local-stand.js';
 import { startRedisServer } from '../../src/local/redis-server.js';
+import { snapshotLocalStand } from './build-snapshot.js';
 import { waitUntil } from './processes.js';
 
 /** An approval card the app posted: where it is and which request its buttons carry. */
@@ -21,10 +22,14 @@ export interface BenchStandOptions {
   redisArgs?: string[];
 }
 
-/** The project's local stand (redis-server, fake Slack and Lightsail, the built app), set up for a benchmark. */
+/**
+ * The project's local stand (redis-server, fake Slack and Lightsail, the built app), set up for a
+ * benchmark; the app comes from the run's snapshot of the build.
+ */
 export async function startBenchStand(options: BenchStandOptions): Promise<LocalStand> {
   const redis = options.redisArgs ? await startRedisServer({ extraArgs: options.redisArgs }) : undefined;
-  const stand = new LocalStand({
+  const SnapshotLocalStand = await snapshotLocalStand();
+  const stand = new SnapshotLocalStand({
     distributions: options.distributionNames.map((name) => ({ name })),
     env: { LOG_LEVEL: 'info', ...options.env },
     ...(redis ? { redisUrl: redis.url } : {}),

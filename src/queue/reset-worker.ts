@@ -54,8 +54,8 @@ const SUCCESS_STATUSES = new Set(['Succeeded', 'Completed']);
 // Longer than the Lightsail client's connection + request timeouts, so a live claim always outlasts its call.
 const RESET_CLAIM_MS = 10_000;
 
-/** Spacing of thread replies in one channel, across every worker: Slack's chat.postMessage limit. */
-const CHANNEL_SPACING_MS = 1_000;
+/** Spacing of thread replies in one channel, across every worker: Slack allows about one a second; the margin absorbs timer jitter. */
+const CHANNEL_SPACING_MS = 1_100;
 
 /**
  * One job a request, moving through phases as BullMQ "step jobs": reset, then poll, then report.
