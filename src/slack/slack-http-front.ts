@@ -102,7 +102,7 @@ function interactionProblem(
       ? undefined
       : { status: 400, why: 'it names an action this app does not have' };
   }
-  if (p.type === 'view_submission' || p.type === 'view_closed') {
+  if (p.type === 'view_submission') {
     const id = isObject(p.view) ? p.view?.callback_id : undefined;
     return typeof id === 'string' && known.viewCallbackIds.has(id)
       ? undefined

@@ -237,7 +237,7 @@ describe('forged, replayed and hostile input', () => {
         expect(res.status).toBe(200);
         for (const secret of SECRETS) expect(res.body).not.toContain(secret);
       }),
-      { numRuns: 150 },
+      { numRuns: 1000 },
     );
     await sleep(500);
     // No generated text names a distribution that exists, so nothing can have been reset.
@@ -273,7 +273,7 @@ describe('forged, replayed and hostile input', () => {
           expect(res.status).toBeLessThan(500);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 1000 },
     );
     await sleep(500);
     const after = sideEffects();
