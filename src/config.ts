@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './domain/duration.js';
+import { DurationSchema } from './domain/duration.js';
 import type { Policy, Rule } from './domain/policy.js';
 import { loadPolicyFile, PolicyFileError } from './policy-file.js';
 
@@ -21,31 +21,13 @@ const idList = (what: keyof typeof ID_SHAPES) =>
     )
     .pipe(z.array(z.string().regex(ID_SHAPES[what], { error: `each entry must be a Slack ${what} ID` })));
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+const duration = (fallback: string) => z.string().default(fallback).pipe(DurationSchema);
 
-const optionalDuration = z
-  .string()
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined || text.trim() === '') return undefined;
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+// Unset or blank means "off" (REMIND_AFTER, RESET_COOLDOWN).
+const optionalDuration = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  DurationSchema.optional(),
+);
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

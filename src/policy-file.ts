@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { MAX_DISTRIBUTION_NAME_LENGTH } from './domain/distribution-name.js';
-import { parseDuration } from './domain/duration.js';
+import { DurationSchema } from './domain/duration.js';
 import type { Policy, Rule } from './domain/policy.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -19,15 +19,6 @@ const PeopleSchema = z
       .default([]),
   })
   .strict();
-
-const DurationSchema = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const Pattern = z
   .string()

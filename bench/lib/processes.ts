@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../../src/local/app-process.js';
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -86,21 +87,10 @@ export class ScriptProcess {
 
   /** Starts the script; resolves once it printed `ready`. */
   async start(timeoutMs = 20_000): Promise<this> {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(this.script)], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnNode(['--import', 'tsx', fileURLToPath(this.script)], this.env, (text) => {
+      this.output += text;
     });
     this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-    });
     await waitUntil(
       `${this.name} to be ready`,
       () => {

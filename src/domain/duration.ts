@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 
@@ -20,3 +22,13 @@ export function formatDuration(ms: number): string {
   if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
   return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
 }
+
+/** A positive duration written like `30s`, `15m` or `1h`, read as milliseconds (env and policy file). */
+export const DurationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m or 1h` });
+    return z.NEVER;
+  }
+  return ms;
+});

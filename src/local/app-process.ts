@@ -5,6 +5,36 @@ import { fileURLToPath } from 'node:url';
 // Two levels below the project root both as src/local (tests) and as dist/local (demo): always the build.
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
+/**
+ * Runs this Node with `args` in an environment of only PATH and `env` (nothing of the caller's leaks
+ * in), passing everything it prints, stdout and stderr alike, to `onOutput`.
+ */
+export function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  onOutput: (text: string) => void,
+): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  return child;
+}
+
+/** Runs this Node with `args` to its end (killed after `timeoutMs`): its exit code and everything it printed. */
+export async function runNodeToExit(args: string[], env: Record<string, string>, timeoutMs = 20_000) {
+  let output = '';
+  const child = spawnNode(args, env, (text) => {
+    output += text;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, output };
+}
+
 /** The built app (dist/main.js) as a child process, with its output kept for inspection. */
 export class AppProcess {
   private child: ChildProcess | undefined;
@@ -30,21 +60,10 @@ export class AppProcess {
   async start(port: number, timeoutMs = 20_000): Promise<void> {
     this.exitCode = undefined;
     this.port = port;
-    const child = spawn(process.execPath, [MAIN, ...this.args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnNode([MAIN, ...this.args], this.env, (text) => {
+      this.output += text;
     });
     this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString();
-    });
     child.on('exit', (code) => {
       this.exitCode = code;
     });
@@ -78,20 +97,6 @@ export class AppProcess {
 
   /** Runs to completion (for start-up failures): resolves the exit code. */
   static async runToExit(env: Record<string, string>, args: string[] = [], timeoutMs = 20_000) {
-    const app = new AppProcess(env, args);
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      app.output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      app.output += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const [code] = (await once(child, 'exit')) as [number | null];
-    clearTimeout(timer);
-    return { code, output: app.output };
+    return runNodeToExit([MAIN, ...args], env, timeoutMs);
   }
 }

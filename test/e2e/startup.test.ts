@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppProcess } from '../../src/local/app-process.js';
+import { AppProcess, runNodeToExit } from '../../src/local/app-process.js';
 import { FakeSlack } from '../../src/local/fake-slack.js';
 import { freePort } from '../../src/local/redis-server.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const DEMO = fileURLToPath(new URL('../../dist/local/demo.js', import.meta.url));
-
-async function run(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
-}
 
 const VALID = {
   SLACK_BOT_TOKEN: 'xoxb-startup-test-token',
@@ -97,21 +82,14 @@ describe('starting the app', () => {
 
 describe('npm run demo', () => {
   it('plays a request, an approval and a reset on local stand-ins and exits 0', async () => {
-    const { code, output } = await run(DEMO, {
-      PATH: process.env.PATH ?? '',
-      REDIS_URL: testRedisUrl(),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    const { code, output } = await runNodeToExit([DEMO], { REDIS_URL: testRedisUrl() }, 60_000);
     expect(output).toContain('Demo finished');
     expect(output).toMatch(/ResetDistributionCache calls: 1 \(signed for us-east-1\)/);
     expect(code).toBe(0);
   });
 
   it('says in one line how to install redis-server when it is missing', async () => {
-    const { code, output } = await run(DEMO, {
-      PATH: '/nonexistent',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    const { code, output } = await runNodeToExit([DEMO], { PATH: '/nonexistent' });
     expect(code).toBe(1);
     expect(output.trim().split('\n').at(-1)).toMatch(
       /redis-server was not found.*apt-get install -y redis-server/,
