@@ -104,6 +104,7 @@ export function mayDecide(
   userId: string,
   request: { requesterId: string; approvals: readonly string[] },
   members: GroupMembers,
+  decision: 'approve' | 'deny' = 'approve',
 ): Verdict {
   if (!isAmong(rule.approvers, userId, members)) {
     return {
@@ -117,7 +118,8 @@ export function mayDecide(
       reason: 'You asked for this reset, so someone else has to approve it. Nothing was changed.',
     };
   }
-  if (request.approvals.includes(userId)) {
+  // Counting once per person is about approvals; someone who approved may still deny.
+  if (decision === 'approve' && request.approvals.includes(userId)) {
     return {
       allowed: false,
       reason:

@@ -102,12 +102,7 @@ async function assess(
   const verdict =
     click.decision === 'cancel'
       ? mayCancel(click.userId, request)
-      : mayDecide(
-          rule,
-          click.userId,
-          click.decision === 'deny' ? { ...request, approvals: [] } : request,
-          members,
-        );
+      : mayDecide(rule, click.userId, request, members, click.decision);
   if (!verdict.allowed) {
     deps.logger.info(
       { requestId: request.id, user: click.userId, reason: verdict.reason },

@@ -27,10 +27,7 @@ export function healthRoutes(redis: Redis, metrics: Metrics, workerRunning?: () 
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        const timeout = new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('timeout')), 1000).unref(),
-        );
-        Promise.race([redis.ping(), timeout]).then(
+        pingWithin(redis, 1000).then(
           () => {
             metrics.redisUp.set(1);
             const worker = workerRunning?.();
@@ -57,10 +54,7 @@ export function healthRoutes(redis: Redis, metrics: Metrics, workerRunning?: () 
       method: ['GET'],
       handler: (_req, res) => {
         // Liveness gauges are read at scrape time, so they are never stale.
-        const timeout = new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('timeout')), 500).unref(),
-        );
-        Promise.race([redis.ping(), timeout])
+        pingWithin(redis, 500)
           .then(
             () => metrics.redisUp.set(1),
             () => metrics.redisUp.set(0),
@@ -76,4 +70,13 @@ export function healthRoutes(redis: Redis, metrics: Metrics, workerRunning?: () 
       },
     },
   ];
+}
+
+/** Redis's PING, failing after `ms` rather than waiting on a reconnecting client. */
+function pingWithin(redis: Redis, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), ms);
+  });
+  return Promise.race([redis.ping(), timeout]).finally(() => clearTimeout(timer));
 }

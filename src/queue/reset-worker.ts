@@ -169,7 +169,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         ]),
       });
       await deps.store.annotate(data.requestId, { operationId: op.id, operationStatus: op.status });
-      request = (await deps.store.get(data.requestId)) ?? request;
+      request = { ...request, operationId: op.id, operationStatus: op.status };
       log = deps.logger.child({ requestId: data.requestId, jobId: job.id, operationId: op.id });
       log.info({ status: op.status }, 'reset started');
       wakeAt = now() + nextPollDelay(0, deps.polling.intervalMs, deps.polling.maxIntervalMs);
@@ -239,19 +239,26 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
             latestResetAsSnapshot(request.distributionName),
           );
       if (snapshot) {
-        await save({ polls: data.polls + 1, lightsailFailures: 0 });
-        if (snapshot.status !== data.lastStatus) {
-          await save({
-            lastStatus: snapshot.status,
-            outbox: enqueue(
-              snapshot.isTerminal
-                ? []
-                : [
-                    { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
-                    { kind: 'card' },
-                  ],
-            ),
-          });
+        const changed = snapshot.status !== data.lastStatus;
+        // One write a poll: the count, and the status change with its reply when there is one.
+        await save({
+          polls: data.polls + 1,
+          lightsailFailures: 0,
+          ...(changed
+            ? {
+                lastStatus: snapshot.status,
+                outbox: enqueue(
+                  snapshot.isTerminal
+                    ? []
+                    : [
+                        { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
+                        { kind: 'card' },
+                      ],
+                ),
+              }
+            : {}),
+        });
+        if (changed) {
           await deps.store.annotate(data.requestId, { operationStatus: snapshot.status });
           request = { ...request, operationStatus: snapshot.status };
           log.info({ status: snapshot.status }, 'operation status changed');
@@ -300,29 +307,31 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
     await job.moveToDelayed(Number.isFinite(next) ? next : now() + limits.slackBackoffMs, token);
     throw new DelayedError();
 
-    /** Sends the waiting messages in order; returns when to try again if Slack failed. */
+    /**
+     * Sends the waiting messages in order; returns when to try again if Slack failed. `request` is
+     * kept in step with every change this step makes, so it is not read again here.
+     */
     async function deliverOutbox(): Promise<number | undefined> {
       while (data.outbox.length > 0) {
         const item = data.outbox[0] as OutboxItem;
-        const current = (await deps.store.get(data.requestId)) ?? request;
-        if (item.kind === 'reply' && current.cardTs) {
+        if (item.kind === 'reply' && request.cardTs) {
           // Slack allows about one message a second per channel, shared by every reset in it.
           const slot =
             data.channelSlotAt ??
-            (await deps.store.reserveChannelSlot(current.channelId, now(), CHANNEL_SPACING_MS));
+            (await deps.store.reserveChannelSlot(request.channelId, now(), CHANNEL_SPACING_MS));
           if (slot > now() + 20) {
             await save({ channelSlotAt: slot });
             return slot;
           }
         }
         try {
-          if (!current.cardTs) throw new Error('the request has no card to reply under');
-          if (item.kind === 'reply') await deps.slack.reply(current.channelId, current.cardTs, item.text);
-          else await deps.slack.updateCard(current.channelId, current.cardTs, renderApprovalCard(current));
+          if (!request.cardTs) throw new Error('the request has no card to reply under');
+          if (item.kind === 'reply') await deps.slack.reply(request.channelId, request.cardTs, item.text);
+          else await deps.slack.updateCard(request.channelId, request.cardTs, renderApprovalCard(request));
           await save({ outbox: data.outbox.slice(1), slackFailures: 0, channelSlotAt: undefined });
         } catch (error) {
           const failures = data.slackFailures + 1;
-          if (isPermanentSlackError(error) || !current.cardTs || failures >= limits.slackAttempts) {
+          if (isPermanentSlackError(error) || !request.cardTs || failures >= limits.slackAttempts) {
             log.error(
               { err: error, slackError: slackErrorCode(error), item, failures },
               'giving up on a Slack message for this request',

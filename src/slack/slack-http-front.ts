@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 
@@ -114,6 +114,3 @@ function interactionProblem(
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** For callers that need the ServerResponse type only. */
-export type { ServerResponse };

@@ -184,6 +184,14 @@ describe('mayRequest', () => {
   });
 });
 
+describe('mayDecide for a denial', () => {
+  it('lets an approver who already approved deny after all', () => {
+    const request = aRequest({ requesterId: REQUESTER, approvals: [APPROVER] });
+    expect(mayDecide(aRule(), APPROVER, request, MEMBERS, 'deny')).toEqual({ allowed: true });
+    expect(mayDecide(aRule(), APPROVER, request, MEMBERS, 'approve').allowed).toBe(false);
+  });
+});
+
 describe('mayDecide', () => {
   it.each([
     {
