@@ -70,9 +70,8 @@ describe('crashes and restarts of the app', () => {
       threadTexts(stand as LocalStand, 'C0TERM', card.ts).find((t) => /Reset started/.test(t)),
     );
 
-    const began = Date.now();
+    // Exit code 0, not 1: the 10 s shutdown deadline (which exits 1) was not reached.
     expect(await stand.app?.stop('SIGTERM')).toBe(0);
-    expect(Date.now() - began).toBeLessThan(10_000);
     await stand.startApp();
     await waitForFinal(stand, 'C0TERM', card.ts);
     expect(resetCalls(stand, 'graceful')).toHaveLength(1);
@@ -164,7 +163,6 @@ describe('a Redis restart (AOF on)', () => {
       expect(stand.slack.messages('C0REDIS2')).toHaveLength(0);
 
       await redis.restart();
-      await stand.slack.waitFor(async () => undefined, 1).catch(() => undefined);
       const ready = await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, 15_000);
       expect(ready).toBe(true);
 

@@ -148,4 +148,13 @@ describe('the request store on a real Redis', () => {
     await listening.approve(request.id, 'U0APPROVE');
     expect(heard).toEqual(['requested:U0REQUEST', 'approval:U0APPROVE', 'approved:U0APPROVE']);
   });
+
+  it('hands out send times in a channel a fixed spacing apart, whoever asks, and channels apart', async () => {
+    const now = 1_000_000;
+    const slots = await Promise.all([0, 1, 2, 3].map(() => store.reserveChannelSlot('C0PACE', now, 1100)));
+    expect([...slots].sort((a, b) => a - b)).toEqual([now, now + 1100, now + 2200, now + 3300]);
+    expect(await store.reserveChannelSlot('C0OTHER', now, 1100)).toBe(now);
+    // A reservation after the schedule has run out starts from then.
+    expect(await store.reserveChannelSlot('C0PACE', now + 10_000, 1100)).toBe(now + 10_000);
+  });
 });
