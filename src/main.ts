@@ -4,7 +4,9 @@ import { Queue } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { auditLine } from './domain/audit-line.js';
+import { isTerminal } from './domain/reset-request.js';
 import type { FlowDeps } from './flow/flow-deps.js';
+import { STEP_COMPLETED_EVENT, StepCompleter } from './flow/workflow-step.js';
 import { LightsailGateway } from './lightsail/lightsail-gateway.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -28,6 +30,7 @@ import { RequestStore } from './store/request-store.js';
 
 type Role = 'web' | 'worker' | 'all';
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const STEP_SWEEP_EVERY_MS = 5_000;
 
 class StartupError extends Error {}
 
@@ -96,8 +99,12 @@ async function main(): Promise<void> {
     new WebClient(config.slack.botToken, backgroundClientOptions(config)),
     countSlackError,
   );
+  let steps: StepCompleter | undefined;
   const store = new RequestStore(redis, prefix, (entry, request) => {
     logger.info({ audit: true, ...entry, operationId: request.operationId }, `audit: ${entry.event}`);
+    if (request.workflowExecutionId && isTerminal(request.state) && entry.event !== STEP_COMPLETED_EVENT) {
+      steps?.finish(request.id);
+    }
     const line = config.auditChannelId ? auditLine(entry) : undefined;
     if (config.auditChannelId && line) {
       backgroundSlack
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
     }
   });
 
+  steps = new StepCompleter({ store, slack: backgroundSlack, logger, metrics });
   const stops: Array<() => Promise<unknown>> = [];
   let workers: RunningWorkers | undefined;
   watchQueues(metrics, [resetQueue, expiryQueue]);
@@ -213,6 +221,9 @@ async function main(): Promise<void> {
       await running.close();
       connection.disconnect();
     });
+    // Workflow steps whose request ended while no process could complete them (a crash, a Slack outage).
+    steps.start(STEP_SWEEP_EVERY_MS);
+    stops.unshift(async () => steps?.stop());
     metrics.workerRunning.set(1);
     logger.info({ prefix }, 'worker role running');
   }

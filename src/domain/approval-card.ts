@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, quote, slackDate, truncate } from './mrkdwn.js';
+import { code, escapeText, escapeWithin, mention, quote, slackDate, truncate } from './mrkdwn.js';
 import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
@@ -75,10 +75,13 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
   const facts: string[] = [
     `*Distribution:* ${code(request.distributionName)}${request.distributionStatus ? ` (${escapeText(request.distributionStatus)})` : ''}`,
   ];
-  if (domains.length > 0) facts.push(`*Domains:* ${escapeText(truncate(domains.join(', '), 300))}`);
-  if (request.originName) facts.push(`*Origin:* ${escapeText(truncate(request.originName, 100))}`);
+  if (domains.length > 0) facts.push(`*Domains:* ${escapeWithin(domains.join(', '), 300)}`);
+  if (request.originName) facts.push(`*Origin:* ${escapeWithin(request.originName, 100)}`);
   if (request.state === 'pending') facts.push(`*Last cache reset:* ${lastReset(request)}`);
-  facts.push(`*Requested by:* ${mention(request.requesterId)}`);
+  facts.push(
+    `*Requested by:* ${mention(request.requesterId)}${request.workflowExecutionId ? ' (through a workflow)' : ''}`,
+  );
+  if (request.purpose) facts.push(`*Why:* ${quote(request.purpose, 500)}`);
   if (request.breakGlass) {
     facts.push(`*Break-glass reason:* ${quote(request.reason ?? '', 500)}`);
     facts.push(`*For review by:* ${mentionPeople(approverPeople)}`);
@@ -108,7 +111,7 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
   if (request.operationId) facts.push(`*Operation:* ${code(request.operationId)}`);
   if (request.state === 'failed' && (request.errorCode || request.errorDetails)) {
     facts.push(
-      `*Error:* ${escapeText(truncate([request.errorCode, request.errorDetails].filter(Boolean).join(': '), 500))}`,
+      `*Error:* ${escapeWithin([request.errorCode, request.errorDetails].filter(Boolean).join(': '), 500)}`,
     );
   }
 
@@ -116,7 +119,7 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
     { type: 'section', block_id: 'headline', text: { type: 'mrkdwn', text: top } },
     { type: 'section', block_id: 'facts', text: { type: 'mrkdwn', text: facts.join('\n') } },
   ];
-  if (request.state === 'pending') blocks.push(decisionButtons(request));
+  if (request.state === 'pending') blocks.push(decisionButtons(request, 'decision'));
   blocks.push({
     type: 'context',
     block_id: 'request',
@@ -130,43 +133,45 @@ export function renderApprovalCard(request: ResetRequest): SlackMessageContent {
   return { text: plainText(top), blocks, metadata: cardMetadata(request) };
 }
 
-function decisionButtons(request: ResetRequest): Block {
-  return {
-    type: 'actions',
-    block_id: 'decision',
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION_IDS.approve,
-        style: 'primary',
-        text: { type: 'plain_text', text: 'Approve' },
-        value: request.id,
-        confirm: {
-          title: { type: 'plain_text', text: 'Reset the whole cache?' },
-          // Confirm dialogs take plain text only, so the last reset is given in UTC.
-          text: {
-            type: 'plain_text',
-            text: `Every cached file of ${escapeText(truncate(request.distributionName, 80))} is dropped; the origin takes the full load until the cache fills again. Last reset: ${request.lastResetAt ? `${new Date(request.lastResetAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'none on record'}.`,
-          },
-          confirm: { type: 'plain_text', text: 'Approve reset' },
-          deny: { type: 'plain_text', text: 'Back' },
+/** The card's buttons; the Home tab shows the same ones (without Cancel for an approver) for each request. */
+export function decisionButtons(
+  request: ResetRequest,
+  blockId: string,
+  which: ReadonlyArray<keyof typeof ACTION_IDS> = ['approve', 'deny', 'cancel'],
+): Block {
+  const all = {
+    approve: {
+      type: 'button',
+      action_id: ACTION_IDS.approve,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Approve' },
+      value: request.id,
+      confirm: {
+        title: { type: 'plain_text', text: 'Reset the whole cache?' },
+        // Confirm dialogs take plain text only, so the last reset is given in UTC.
+        text: {
+          type: 'plain_text',
+          text: `Every cached file of ${escapeText(truncate(request.distributionName, 80))} is dropped; the origin takes the full load until the cache fills again. Last reset: ${request.lastResetAt ? `${new Date(request.lastResetAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'none on record'}.`,
         },
+        confirm: { type: 'plain_text', text: 'Approve reset' },
+        deny: { type: 'plain_text', text: 'Back' },
       },
-      {
-        type: 'button',
-        action_id: ACTION_IDS.deny,
-        style: 'danger',
-        text: { type: 'plain_text', text: 'Deny' },
-        value: request.id,
-      },
-      {
-        type: 'button',
-        action_id: ACTION_IDS.cancel,
-        text: { type: 'plain_text', text: 'Cancel request' },
-        value: request.id,
-      },
-    ],
+    },
+    deny: {
+      type: 'button',
+      action_id: ACTION_IDS.deny,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Deny' },
+      value: request.id,
+    },
+    cancel: {
+      type: 'button',
+      action_id: ACTION_IDS.cancel,
+      text: { type: 'plain_text', text: 'Cancel request' },
+      value: request.id,
+    },
   };
+  return { type: 'actions', block_id: blockId, elements: which.map((w) => all[w]) };
 }
 
 /** Notification and screen-reader text: the headline without emoji codes (mentions still resolve). */

@@ -5,6 +5,7 @@ export const MAX_REASON_LENGTH = 500;
 
 export type ParsedCommand =
   | { kind: 'help' }
+  | { kind: 'pick' }
   | { kind: 'status' }
   | { kind: 'reset'; distributionName: string }
   | { kind: 'break-glass'; distributionName: string; reason: string }
@@ -13,7 +14,7 @@ export type ParsedCommand =
 /** Reads the text after `/lightsail-reset`. */
 export function parseCommandText(text: string): ParsedCommand {
   const trimmed = text.trim();
-  if (trimmed === '') return { kind: 'invalid', problem: 'Tell me which distribution to reset.' };
+  if (trimmed === '') return { kind: 'pick' };
   const lower = trimmed.toLowerCase();
   if (lower === 'help') return { kind: 'help' };
   if (lower === 'status') return { kind: 'status' };
@@ -40,7 +41,7 @@ export function parseCommandText(text: string): ParsedCommand {
 
 export function usageText(): string {
   return [
-    `*Usage:* \`${COMMAND} <distribution-name>\` asks for a cache reset of that Lightsail distribution.`,
+    `*Usage:* \`${COMMAND} <distribution-name>\` asks for a cache reset of that Lightsail distribution; \`${COMMAND}\` alone lets you pick one from a list.`,
     'An approver clicks *Approve* on the card I post (never the person who asked); then I reset the cache and report progress in the thread.',
     `\`${COMMAND} status\` lists the requests waiting for approval and the resets running.`,
     `\`${COMMAND} <distribution-name> --now <reason>\` resets at once, without approval, if you hold the break-glass right; every approver is told.`,

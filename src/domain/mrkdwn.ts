@@ -19,6 +19,15 @@ export function slackDate(epochMs: number): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback} UTC>`;
 }
 
+/**
+ * Escapes, then cuts to at most `max` characters (never inside an entity): escaping after a cut could
+ * take `&<>`-heavy text past Slack's limits.
+ */
+export function escapeWithin(text: string, max: number): string {
+  const escaped = escapeText(text);
+  return escaped.length <= max ? escaped : `${escaped.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
 /** Cuts text to at most `max` characters, marking the cut, so a message stays within Slack's limits. */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -29,5 +38,18 @@ export function truncate(text: string, max: number): string {
  * render, and escaping keeps `<!channel>` from pinging.
  */
 export function quote(text: string, max: number): string {
-  return code(truncate(text.replace(/\s+/g, ' ').trim(), max));
+  return `\`${escapeWithin(text.replace(/\s+/g, ' ').trim().replace(/`/g, "'"), max)}\``;
+}
+
+/** For places that show no markup (dialog errors, a workflow's error): emoji codes, mentions and dates made plain. */
+export function toPlainText(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/:[a-z_]+:\s*/g, '')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/`/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -80,6 +80,12 @@ export const ResetRequestSchema = z.object({
   lastResetAt: optionalTime,
   /** The break-glass reason, or the reason given with a denial. */
   reason: optionalText,
+  /** Why the requester wants the reset (a Workflow Builder step's `reason` input). */
+  purpose: optionalText,
+  /** Set when a Workflow Builder step asked: the execution to complete when the request ends. */
+  workflowExecutionId: optionalText,
+  /** When that step was completed (or found already ended): it is never completed twice. */
+  stepCompletedAt: optionalTime,
 });
 export type ResetRequest = z.infer<typeof ResetRequestSchema>;
 

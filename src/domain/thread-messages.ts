@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { code, escapeText, mention, quote, slackDate, truncate } from './mrkdwn.js';
+import { code, escapeText, escapeWithin, mention, quote, slackDate } from './mrkdwn.js';
 import { mentionPeople } from './policy.js';
 import type { ResetRequest } from './reset-request.js';
 
@@ -25,13 +25,13 @@ export const threadMessages = {
   ): string {
     const why = [errorCode, errorDetails]
       .filter(Boolean)
-      .map((part) => escapeText(truncate(String(part), 1000)))
+      .map((part) => escapeWithin(String(part), 1000))
       .join(': ');
     return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* after ${formatDuration(elapsedMs)}${why ? `: ${why}` : ' (Lightsail gave no reason)'}.`;
   },
 
   couldNotStart(request: ResetRequest, reason: string): string {
-    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* before it started: ${escapeText(truncate(reason, 1000))}`;
+    return `${mention(request.requesterId)} :red_circle: The cache reset of ${code(request.distributionName)} *Failed* before it started: ${escapeWithin(reason, 1000)}`;
   },
 
   gaveUpWaiting(request: ResetRequest, status: string | undefined, elapsedMs: number): string {

@@ -9,24 +9,8 @@ import { classifyLightsailError } from '../lightsail/classify-lightsail-error.js
 import { EXPIRY_JOB_OPTIONS, expiryJobId, JOBS, reminderJobId } from '../queue/jobs.js';
 import { isNotInChannel, slackErrorCode } from '../slack/slack-messenger.js';
 import { enqueueReset } from './decide-request.js';
+import { distributionNames } from './distribution-catalog.js';
 import type { FlowDeps, RichPrivateReply } from './flow-deps.js';
-
-const NAMES_TTL_MS = 30_000;
-const namesCache = new WeakMap<object, { names: string[]; until: number }>();
-
-/** The account's distribution names for suggestions, cached briefly; none when Lightsail cannot say. */
-async function distributionNames(deps: FlowDeps): Promise<string[]> {
-  const cached = namesCache.get(deps.lightsail);
-  if (cached && cached.until > Date.now()) return cached.names;
-  try {
-    const names = await deps.lightsail.listDistributionNames();
-    namesCache.set(deps.lightsail, { names, until: Date.now() + NAMES_TTL_MS });
-    return names;
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'could not list distributions for suggestions');
-    return [];
-  }
-}
 
 export interface ResetAsk {
   userId: string;
@@ -34,6 +18,10 @@ export interface ResetAsk {
   distributionName: string;
   /** Set for `--now <reason>`: reset without approval, if the person holds the break-glass right. */
   breakGlassReason?: string;
+  /** Why the reset is wanted (a workflow step's `reason`), shown on the card. */
+  purpose?: string;
+  /** The Workflow Builder step execution that asked, completed when the request ends. */
+  workflowExecutionId?: string;
 }
 
 export const TRY_AGAIN_SHORTLY =
@@ -65,7 +53,8 @@ export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<RichP
     return `:warning: I couldn't check ${code(ask.distributionName)} with Lightsail: ${verdict.reason}. Nothing was requested; try again in a minute.`;
   }
   if (!distribution) {
-    const suggestions = closestNames(ask.distributionName, await distributionNames(deps));
+    const listing = await distributionNames(deps);
+    const suggestions = 'names' in listing ? closestNames(ask.distributionName, listing.names) : [];
     if (suggestions.length > 0) return suggestionReply(ask.distributionName, suggestions);
     return `:mag: There is no Lightsail distribution named ${code(ask.distributionName)} in this AWS account. Check the name (distributions are listed in the Lightsail console, us-east-1) and try again.`;
   }
@@ -99,7 +88,7 @@ export async function requestReset(deps: FlowDeps, ask: ResetAsk): Promise<RichP
   }
 
   try {
-    const ts = await deps.slack.postCard(ask.channelId, renderApprovalCard(request));
+    const ts = await deps.slack.postCard(ask.channelId, renderApprovalCard(request), deps.store);
     await deps.store.annotate(request.id, { cardTs: ts });
     rlog.info('request recorded and card posted');
   } catch (error) {
@@ -144,6 +133,8 @@ function newRequest(
     breakGlass,
     alternativeDomains: [],
     ...(breakGlass ? { reason: ask.breakGlassReason, decidedBy: ask.userId, decidedAt: now } : {}),
+    ...(ask.purpose ? { purpose: ask.purpose } : {}),
+    ...(ask.workflowExecutionId ? { workflowExecutionId: ask.workflowExecutionId } : {}),
   };
 }
 

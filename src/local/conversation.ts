@@ -16,6 +16,12 @@ const EMOJI: Record<string, string> = {
   wave: '👋',
   information_source: 'ℹ️',
   grey_question: '❔',
+  point_down: '👇',
+  point_up: '☝️',
+  ballot_box_with_check: '☑️',
+  snowflake: '❄️',
+  rotating_light: '🚨',
+  zzz: '💤',
 };
 
 /** Slack mrkdwn as a terminal shows it: mentions as @id, emoji as characters, dates as their fallback. */
@@ -35,7 +41,9 @@ export function mrkdwnToTerminal(text: string): string {
 export function renderCardForTerminal(message: SlackMessage, indent = '   '): string {
   const lines: string[] = [];
   for (const block of (message.blocks ?? []) as Array<Record<string, unknown>>) {
-    if (block.type === 'section') {
+    if (block.type === 'header') {
+      lines.push(`▌ ${(block.text as { text?: string } | undefined)?.text ?? ''}`);
+    } else if (block.type === 'section') {
       const text = (block.text as { text?: string } | undefined)?.text ?? '';
       lines.push(...mrkdwnToTerminal(text).split('\n'));
     } else if (block.type === 'actions') {

@@ -339,6 +339,11 @@ export class FakeSlack {
           channel: { id: channel, name: channel.toLowerCase(), is_member: !this.notInChannel.has(channel) },
         };
       }
+      case 'views.publish':
+        return this.publishView(args);
+      case 'functions.completeSuccess':
+      case 'functions.completeError':
+        return this.completeFunction(method, args);
       case 'views.open': {
         const trigger = str(args, 'trigger_id');
         if (!trigger) return { ok: false, error: 'invalid_arguments' };
@@ -356,6 +361,55 @@ export class FakeSlack {
   /** Where apps.connections.open sends a Socket Mode client (a ws:// server of the test's). */
   setSocketModeUrl(url: string): void {
     this.socketModeUrl = url;
+  }
+
+  /** App Home views published with views.publish, in order. */
+  readonly publishedViews: Array<{ userId: string; view: Record<string, unknown>; at: number }> = [];
+
+  /** The Home tab a person sees now: the last view published for them. */
+  homeOf(userId: string): Record<string, unknown> | undefined {
+    return this.publishedViews.filter((v) => v.userId === userId).at(-1)?.view;
+  }
+
+  private publishView(args: Record<string, unknown>): Result {
+    const userId = str(args, 'user_id');
+    const view = parseJsonArg(args.view);
+    if (!userId || view.type !== 'home') return { ok: false, error: 'invalid_arguments' };
+    this.publishedViews.push({ userId, view, at: Date.now() });
+    return { ok: true, view: { id: `VHOME${userId}`, ...view } };
+  }
+
+  /** Workflow step executions this fake started (function_executed), and how each one ended. */
+  private readonly executions = new Map<string, 'running' | 'completed'>();
+  readonly completions: Array<{
+    executionId: string;
+    kind: 'success' | 'error';
+    outputs?: Record<string, unknown>;
+    error?: string;
+    at: number;
+  }> = [];
+
+  /** Registers a running step execution, as Slack does before it sends function_executed. */
+  startExecution(executionId: string): void {
+    this.executions.set(executionId, 'running');
+  }
+
+  private completeFunction(method: string, args: Record<string, unknown>): Result {
+    const executionId = str(args, 'function_execution_id');
+    const state = executionId ? this.executions.get(executionId) : undefined;
+    if (!executionId || state === undefined) return { ok: false, error: 'function_execution_not_found' };
+    if (state !== 'running') return { ok: false, error: 'execution_not_in_running_state' };
+    if (method === 'functions.completeSuccess') {
+      const outputs = parseJsonArg(args.outputs);
+      this.executions.set(executionId, 'completed');
+      this.completions.push({ executionId, kind: 'success', outputs, at: Date.now() });
+    } else {
+      const error = str(args, 'error');
+      if (!error) return { ok: false, error: 'invalid_arguments' };
+      this.executions.set(executionId, 'completed');
+      this.completions.push({ executionId, kind: 'error', error, at: Date.now() });
+    }
+    return { ok: true };
   }
 
   /** Modals opened with views.open, in order. */

@@ -5,7 +5,13 @@ import { type FakeDistribution, FakeLightsail } from './fake-lightsail.js';
 import { FakeSlack } from './fake-slack.js';
 import { freePort, type RedisServerHandle, startRedisServer } from './redis-server.js';
 import {
+  appHomeOpenedEvent,
   blockActionsBody,
+  blockSuggestionBody,
+  eventCallbackBody,
+  functionExecutedEvent,
+  homeClickBody,
+  menuChoiceBody,
   postToSlackEndpoint,
   slashCommandBody,
   viewSubmissionBody,
@@ -159,6 +165,48 @@ export class LocalStand {
       },
     });
     return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
+  }
+
+  /** Picks `name` in the distribution picker (the ephemeral menu `/lightsail-reset` alone shows). */
+  async choose(actionId: string, name: string, user: string = DEMO_PEOPLE.requester, channel = DEMO_CHANNEL) {
+    const responseId = randomBytes(6).toString('hex');
+    const body = menuChoiceBody({
+      userId: user,
+      channelId: channel,
+      actionId,
+      value: name,
+      responseUrl: this.slack.responseUrl(responseId),
+    });
+    return { ...(await postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET)), responseId };
+  }
+
+  /** Types `typed` into the picker's type-ahead; resolves the HTTP answer (the options, as JSON text). */
+  async suggest(actionId: string, typed: string, user: string = DEMO_PEOPLE.requester) {
+    const body = blockSuggestionBody({ userId: user, actionId, value: typed });
+    return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
+  }
+
+  /** Opens the app's Home tab as `user` (Slack sends app_home_opened). */
+  async openHome(user: string) {
+    return this.deliverEvent(appHomeOpenedEvent(user));
+  }
+
+  /** Clicks a button on `user`'s Home tab. */
+  async clickInHome(actionId: string, value: string, user: string) {
+    const body = homeClickBody({ userId: user, actionId, value });
+    return postToSlackEndpoint(this.eventsUrl, body, STAND_SIGNING_SECRET);
+  }
+
+  /** A workflow reaches this app's step: the fake Slack registers the execution, then delivers the event. */
+  async executeStep(callbackId: string, inputs: Record<string, unknown>, executionId?: string) {
+    const id = executionId ?? `Fx${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.slack.startExecution(id);
+    const res = await this.deliverEvent(functionExecutedEvent({ executionId: id, callbackId, inputs }));
+    return { ...res, executionId: id };
+  }
+
+  async deliverEvent(event: Record<string, unknown>) {
+    return postToSlackEndpoint(this.eventsUrl, eventCallbackBody(event), STAND_SIGNING_SECRET);
   }
 
   /** What the bot later said to that person through the response_url of one command or click. */

@@ -133,6 +133,130 @@ export function viewSubmissionBody(v: ViewSubmission): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** A choice in a select menu (the picker), as Slack posts it: block_actions with `selected_option`. */
+export interface MenuChoice {
+  userId: string;
+  channelId: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  teamId?: string;
+}
+
+export function menuChoiceBody(c: MenuChoice): string {
+  const teamId = c.teamId ?? 'T0FAKE';
+  const payload = {
+    type: 'block_actions',
+    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
+    user: { id: c.userId, username: c.userId.toLowerCase(), team_id: teamId },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: actionTs(), channel_id: c.channelId, is_ephemeral: true },
+    trigger_id: fakeTriggerId(),
+    channel: { id: c.channelId, name: c.channelId.toLowerCase() },
+    state: { values: {} },
+    response_url: c.responseUrl,
+    actions: [
+      {
+        action_id: c.actionId,
+        block_id: 'picker',
+        type: 'external_select',
+        selected_option: { text: { type: 'plain_text', text: c.value }, value: c.value },
+        action_ts: actionTs(),
+      },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Type-ahead in an external select: Slack asks the app for options matching `value`. */
+export function blockSuggestionBody(s: { userId: string; actionId: string; value: string; teamId?: string }) {
+  const teamId = s.teamId ?? 'T0FAKE';
+  const payload = {
+    type: 'block_suggestion',
+    user: { id: s.userId, username: s.userId.toLowerCase(), team_id: teamId },
+    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: actionTs(), is_ephemeral: true },
+    action_id: s.actionId,
+    block_id: 'picker',
+    value: s.value,
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** A button clicked on the app's Home tab: no channel, no message, no response_url. */
+export function homeClickBody(c: { userId: string; actionId: string; value: string; teamId?: string }) {
+  const teamId = c.teamId ?? 'T0FAKE';
+  const payload = {
+    type: 'block_actions',
+    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
+    user: { id: c.userId, username: c.userId.toLowerCase(), team_id: teamId },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+    container: { type: 'view', view_id: `VHOME${c.userId}` },
+    trigger_id: fakeTriggerId(),
+    view: { id: `VHOME${c.userId}`, type: 'home', callback_id: '', hash: 'fakehash' },
+    actions: [
+      { action_id: c.actionId, block_id: 'home', value: c.value, type: 'button', action_ts: actionTs() },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** An Events API delivery (event_callback), as Slack posts it as JSON. */
+export function eventCallbackBody(event: Record<string, unknown>, opts: { teamId?: string } = {}): string {
+  return JSON.stringify({
+    token: FAKE_VERIFICATION_TOKEN,
+    team_id: opts.teamId ?? 'T0FAKE',
+    api_app_id: FAKE_APP_ID,
+    event,
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  });
+}
+
+export function appHomeOpenedEvent(userId: string): Record<string, unknown> {
+  return {
+    type: 'app_home_opened',
+    user: userId,
+    channel: `D${userId.slice(1)}`,
+    tab: 'home',
+    event_ts: actionTs(),
+  };
+}
+
+/** Slack runs a workflow step of this app: the event that asks the app to do it. */
+export function functionExecutedEvent(e: {
+  executionId: string;
+  callbackId: string;
+  inputs: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: 'function_executed',
+    function: {
+      id: 'Fn0FAKE',
+      callback_id: e.callbackId,
+      title: 'Reset Lightsail cache (with approval)',
+      type: 'app',
+      input_parameters: [],
+      output_parameters: [],
+      app_id: FAKE_APP_ID,
+      date_created: 1_700_000_000,
+      date_updated: 1_700_000_000,
+      date_deleted: 0,
+    },
+    inputs: e.inputs,
+    function_execution_id: e.executionId,
+    workflow_execution_id: `Wx${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_ts: actionTs(),
+    // A short-lived token Slack gives each execution; the bot completes with its own token instead.
+    bot_access_token: 'xwfp-fake-execution-token',
+  };
+}
+
 export async function postToSlackEndpoint(
   url: string,
   rawBody: string,
@@ -140,9 +264,14 @@ export async function postToSlackEndpoint(
   opts: { timestamp?: number; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: string; headers: Headers }> {
   const signature = signingSecret === null ? {} : signSlackRequest(signingSecret, rawBody, opts.timestamp);
+  const json = rawBody.startsWith('{');
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signature, ...opts.headers },
+    headers: {
+      'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+      ...signature,
+      ...opts.headers,
+    },
     body: rawBody,
   });
   return { status: res.status, body: await res.text(), headers: res.headers };

@@ -8,6 +8,7 @@ import type { LightsailGateway, OperationSnapshot } from '../lightsail/lightsail
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
+  CHANNEL_SPACING_MS,
   isPermanentSlackError,
   type SlackMessenger,
   slackErrorCode,
@@ -54,9 +55,6 @@ const SUCCESS_STATUSES = new Set(['Succeeded', 'Completed']);
 // Longer than the Lightsail client's connection + request timeouts, so a live claim always outlasts its call.
 const RESET_CLAIM_MS = 10_000;
 
-/** Spacing of thread replies in one channel, across every worker: Slack allows about one a second; the margin absorbs timer jitter. */
-const CHANNEL_SPACING_MS = 1_100;
-
 /**
  * One job a request, moving through phases as BullMQ "step jobs": reset, then poll, then report.
  * Between steps the job waits as a delayed job, holding no worker slot; everything a retry needs
@@ -68,9 +66,21 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
   return async function processResetJob(job: Job, token?: string): Promise<string> {
     let data = ResetJobDataSchema.parse(job.data);
     // Every line of a request's story carries its request id, and its operation id once there is one.
-    let log = deps.logger.child({ requestId: data.requestId, jobId: job.id, operationId: data.operationId });
+    // Made when a step first logs: most steps log nothing.
+    let childLog: Logger | undefined;
+    const log = () => {
+      childLog ??= deps.logger.child({
+        requestId: data.requestId,
+        jobId: job.id,
+        operationId: data.operationId,
+      });
+      return childLog;
+    };
+    // Changes to job.data not written yet: only ones a repeat would undo harmlessly (a card edit) wait.
+    let unsaved = false;
     const save = async (patch: Partial<ResetJobData>) => {
       data = { ...data, ...patch };
+      unsaved = false;
       await job.updateData(data);
     };
     const enqueue = (items: OutboxItem[]): OutboxItem[] => {
@@ -81,7 +91,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
 
     const loaded = await deps.store.get(data.requestId);
     if (!loaded) {
-      log.error('reset job names a request that does not exist; nothing to do');
+      log().error('reset job names a request that does not exist; nothing to do');
       return 'missing-request';
     }
     let request: ResetRequest = loaded;
@@ -95,19 +105,22 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       message: (r: ResetRequest) => string,
       event: string,
       detail?: string,
+      jobFields: Partial<ResetJobData> = {},
     ) => {
       const finishedAt = now();
-      const result = await deps.store.transition(
-        data.requestId,
+      const result = await deps.store.transitionFrom(
+        request,
         state,
         { finishedAt, ...fields },
         { event, actor: 'worker', ...(detail ? { detail } : {}) },
       );
       if (result.request) request = result.request;
+      // The card first: editing it again after a crash is harmless, so only the reply needs a write after it.
       const items: OutboxItem[] =
-        result.changed && request ? [{ kind: 'reply', text: message(request) }, { kind: 'card' }] : [];
-      await save({ phase: 'report', outbox: enqueue(items) });
-      log.info({ state, changed: result.changed }, 'reset finished');
+        result.changed && request ? [{ kind: 'card' }, { kind: 'reply', text: message(request) }] : [];
+      await save({ ...jobFields, phase: 'report', outbox: enqueue(items) });
+      // The audit line of the transition says the same at info.
+      log().debug({ state, changed: result.changed }, 'reset finished');
       if (result.changed && request.startedAt !== undefined && data.operationId) {
         deps.metrics?.operationSeconds.observe({ result: state }, (finishedAt - request.startedAt) / 1000);
       }
@@ -116,7 +129,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
     const lightsailTrouble = async (error: unknown, stage: string) => {
       const verdict = classifyLightsailError(error);
       if (!verdict.retryable) {
-        log.warn({ err: error, stage }, 'Lightsail refused; not retrying');
+        log().warn({ err: error, stage }, 'Lightsail refused; not retrying');
         await finish(
           'failed',
           { errorCode: errorName(error), errorDetails: verdict.reason },
@@ -128,7 +141,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       }
       const failures = data.lightsailFailures + 1;
       if (failures >= limits.lightsailAttempts) {
-        log.error({ err: error, stage, failures }, 'Lightsail kept failing; giving up');
+        log().error({ err: error, stage, failures }, 'Lightsail kept failing; giving up');
         const reason = `Lightsail kept failing (${failures} attempts over several minutes). Last answer: ${verdict.reason}.`;
         await finish(
           'failed',
@@ -144,7 +157,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       }
       await save({ lightsailFailures: failures });
       wakeAt = now() + retryDelay(failures, limits.lightsailBackoffMs, limits.lightsailMaxBackoffMs);
-      log.warn({ err: error, stage, failures }, 'Lightsail call failed; will retry');
+      log().warn({ err: error, stage, failures }, 'Lightsail call failed; will retry');
     };
 
     /** Runs one Lightsail call; on failure records it (retry later or fail) and returns undefined. */
@@ -164,14 +177,14 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         lastStatus: op.status,
         lightsailFailures: 0,
         outbox: enqueue([
-          { kind: 'reply', text: threadMessages.started(op.id, op.status) },
           { kind: 'card' },
+          { kind: 'reply', text: threadMessages.started(op.id, op.status) },
         ]),
       });
       await deps.store.annotate(data.requestId, { operationId: op.id, operationStatus: op.status });
       request = { ...request, operationId: op.id, operationStatus: op.status };
-      log = deps.logger.child({ requestId: data.requestId, jobId: job.id, operationId: op.id });
-      log.info({ status: op.status }, 'reset started');
+      childLog = undefined;
+      log().info({ status: op.status }, 'reset started');
       wakeAt = now() + nextPollDelay(0, deps.polling.intervalMs, deps.polling.maxIntervalMs);
     };
 
@@ -179,8 +192,8 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       // Running already on arrival means an earlier attempt got this far: a reset may have left without its answer.
       const interrupted = data.resetCalledAt !== undefined || request.state === 'running';
       if (request.state === 'approved') {
-        const moved = await deps.store.transition(
-          data.requestId,
+        const moved = await deps.store.transitionFrom(
+          request,
           'running',
           { startedAt: now() },
           { event: 'started', actor: 'worker' },
@@ -188,7 +201,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         if (moved.request) request = moved.request;
       }
       if (request.state !== 'running') {
-        log.info({ state: request.state }, 'request is not ready to run; nothing to reset');
+        log().info({ state: request.state }, 'request is not ready to run; nothing to reset');
         await save({ phase: 'report' });
       } else if (request.operationId) {
         // The request already has an operation (job data was lost or re-added): follow it, never reset again.
@@ -198,7 +211,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         const holder = `${job.id}:${token ?? 'no-token'}:${now()}`;
         if (!(await deps.store.claimResetCall(data.requestId, holder, RESET_CLAIM_MS))) {
           // Another worker is in the middle of this very call: look again once it has had time to finish.
-          log.warn('another worker is calling ResetDistributionCache for this request; waiting');
+          log().warn('another worker is calling ResetDistributionCache for this request; waiting');
           wakeAt = now() + 2_000;
         } else {
           try {
@@ -208,7 +221,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
                   found: await findEarlierReset(request),
                 }));
             if (earlier?.found !== undefined) {
-              log.warn(
+              log().warn(
                 { adoptedResetAt: earlier.found },
                 'a reset from an interrupted attempt exists; following it, not resetting again',
               );
@@ -240,28 +253,31 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
           );
       if (snapshot) {
         const changed = snapshot.status !== data.lastStatus;
-        // One write a poll: the count, and the status change with its reply when there is one.
-        await save({
+        const polled: Partial<ResetJobData> = {
           polls: data.polls + 1,
           lightsailFailures: 0,
-          ...(changed
-            ? {
-                lastStatus: snapshot.status,
-                outbox: enqueue(
-                  snapshot.isTerminal
-                    ? []
-                    : [
-                        { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
-                        { kind: 'card' },
-                      ],
-                ),
-              }
-            : {}),
-        });
-        if (changed) {
-          await deps.store.annotate(data.requestId, { operationStatus: snapshot.status });
-          request = { ...request, operationStatus: snapshot.status };
-          log.info({ status: snapshot.status }, 'operation status changed');
+          ...(changed ? { lastStatus: snapshot.status } : {}),
+        };
+        // A terminal status ends the request: its transition records the status, and one write of the
+        // job data (in finish) carries the count with the final messages.
+        if (!snapshot.isTerminal) {
+          // One write a poll: the count, and the status change with its reply when there is one.
+          await save({
+            ...polled,
+            ...(changed
+              ? {
+                  outbox: enqueue([
+                    { kind: 'card' },
+                    { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
+                  ]),
+                }
+              : {}),
+          });
+          if (changed) {
+            await deps.store.annotate(data.requestId, { operationStatus: snapshot.status });
+            request = { ...request, operationStatus: snapshot.status };
+            log().debug({ status: snapshot.status }, 'operation status changed');
+          }
         }
         if (snapshot.isTerminal) {
           if (SUCCESS_STATUSES.has(snapshot.status)) {
@@ -270,6 +286,8 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
               { operationStatus: snapshot.status },
               (r) => threadMessages.succeeded(r, elapsed),
               'succeeded',
+              undefined,
+              polled,
             );
           } else {
             await finish(
@@ -282,6 +300,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
               (r) => threadMessages.operationFailed(r, snapshot.errorCode, snapshot.errorDetails, elapsed),
               'failed',
               [snapshot.errorCode, snapshot.errorDetails].filter(Boolean).join(': '),
+              polled,
             );
           }
         } else if (elapsed >= deps.polling.operationTimeoutMs) {
@@ -303,6 +322,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
 
     const slackRetryAt = await deliverOutbox();
     if (data.phase === 'report' && data.outbox.length === 0) return request.state;
+    if (unsaved) await save({});
     const next = Math.min(wakeAt ?? Number.POSITIVE_INFINITY, slackRetryAt ?? Number.POSITIVE_INFINITY);
     await job.moveToDelayed(Number.isFinite(next) ? next : now() + limits.slackBackoffMs, token);
     throw new DelayedError();
@@ -326,20 +346,27 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         }
         try {
           if (!request.cardTs) throw new Error('the request has no card to reply under');
-          if (item.kind === 'reply') await deps.slack.reply(request.channelId, request.cardTs, item.text);
-          else await deps.slack.updateCard(request.channelId, request.cardTs, renderApprovalCard(request));
-          await save({ outbox: data.outbox.slice(1), slackFailures: 0, channelSlotAt: undefined });
+          if (item.kind === 'reply') {
+            await deps.slack.reply(request.channelId, request.cardTs, item.text);
+            // Written at once: a reply sent again after a crash would show twice in the thread.
+            await save({ outbox: data.outbox.slice(1), slackFailures: 0, channelSlotAt: undefined });
+          } else {
+            await deps.slack.updateCard(request.channelId, request.cardTs, renderApprovalCard(request));
+            // A card edit made again shows nothing new: it is written with the next write, if any.
+            data = { ...data, outbox: data.outbox.slice(1), slackFailures: 0 };
+            unsaved = true;
+          }
         } catch (error) {
           const failures = data.slackFailures + 1;
           if (isPermanentSlackError(error) || !request.cardTs || failures >= limits.slackAttempts) {
-            log.error(
+            log().error(
               { err: error, slackError: slackErrorCode(error), item, failures },
               'giving up on a Slack message for this request',
             );
             await save({ outbox: data.outbox.slice(1), slackFailures: 0 });
             continue;
           }
-          log.warn(
+          log().warn(
             { slackError: slackErrorCode(error) ?? String(error), failures },
             'Slack is not taking messages; will retry',
           );

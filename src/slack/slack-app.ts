@@ -8,7 +8,10 @@ import type { Metrics } from '../observability/metrics.js';
 import { registerActions } from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
+import { registerFunctions } from './functions/index.js';
 import { registerGuards } from './guards/delivery-guards.js';
+import { registerOptions } from './options/index.js';
 import { registerViews } from './views/index.js';
 
 /** Web API options for calls made while a person waits: a few quick retries, never half an hour. */
@@ -76,6 +79,9 @@ export function createSlackApp(
   registerCommands(app, deps, metrics);
   registerActions(app, deps, metrics);
   registerViews(app, deps, metrics);
+  registerOptions(app, deps);
+  registerEvents(app, deps);
+  registerFunctions(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

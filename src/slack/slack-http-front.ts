@@ -13,6 +13,7 @@ const MAX_CLOCK_AHEAD_SECONDS = 5 * 60;
  */
 export interface KnownInteractions {
   actionIds: ReadonlySet<string>;
+  optionActionIds: ReadonlySet<string>;
   viewCallbackIds: ReadonlySet<string>;
 }
 
@@ -94,7 +95,17 @@ function interactionProblem(
   known: KnownInteractions,
 ): { status: number; why: string } | undefined {
   if (!isObject(payload)) return { status: 400, why: 'its payload is not a JSON object' };
-  const p = payload as { type?: unknown; actions?: unknown; view?: { callback_id?: unknown } };
+  const p = payload as {
+    type?: unknown;
+    actions?: unknown;
+    action_id?: unknown;
+    view?: { callback_id?: unknown };
+  };
+  if (p.type === 'block_suggestion') {
+    return typeof p.action_id === 'string' && known.optionActionIds.has(p.action_id)
+      ? undefined
+      : { status: 400, why: 'it asks for the options of a menu this app does not have' };
+  }
   if (p.type === 'block_actions') {
     const actions = Array.isArray(p.actions) ? p.actions : [];
     const ids = actions.map((a) => (isObject(a) ? (a as { action_id?: unknown }).action_id : undefined));

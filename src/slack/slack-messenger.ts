@@ -38,6 +38,18 @@ export function isNotInChannel(error: unknown): boolean {
   return code === 'not_in_channel' || code === 'channel_not_found';
 }
 
+/**
+ * Spacing of chat.postMessage calls in one channel (cards and thread replies), across every process:
+ * Slack allows about one a second; the margin absorbs timer jitter.
+ */
+export const CHANNEL_SPACING_MS = 1_100;
+
+/** A schedule of send times per channel shared by every process (the request store keeps it in Redis). */
+export interface ChannelPace {
+  /** Reserves the next free send time in the channel, `spacingMs` after the previous one (or `now`). */
+  reserveChannelSlot(channel: string, now: number, spacingMs: number): Promise<number>;
+}
+
 /** The Slack Web API calls the bot makes, over a WebClient whose retry policy the caller chose. */
 export class SlackMessenger {
   constructor(
@@ -55,7 +67,13 @@ export class SlackMessenger {
     }
   }
 
-  async postCard(channel: string, content: SlackMessageContent): Promise<string> {
+  /**
+   * Posts a card; with `pace`, waits for the channel's next send time first, so that a burst of
+   * requests in one channel is spread out like the thread replies. If the schedule cannot be read,
+   * the card goes out at once: a late card is worse than an early one.
+   */
+  async postCard(channel: string, content: SlackMessageContent, pace?: ChannelPace): Promise<string> {
+    if (pace) await waitForSlot(pace, channel);
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
         channel,
@@ -95,6 +113,27 @@ export class SlackMessenger {
     );
   }
 
+  /** Shows a person their Home tab (replaces what it showed before). */
+  async publishHome(userId: string, view: Record<string, unknown>): Promise<void> {
+    await this.call('views.publish', () =>
+      this.client.views.publish({ user_id: userId, view: view as never }),
+    );
+  }
+
+  /** Ends a Workflow Builder step: its outputs go to the workflow's next step. */
+  async completeStep(executionId: string, outputs: Record<string, string | number>): Promise<void> {
+    await this.call('functions.completeSuccess', () =>
+      this.client.functions.completeSuccess({ function_execution_id: executionId, outputs }),
+    );
+  }
+
+  /** Ends a Workflow Builder step as failed: the workflow stops and shows `error` to its user. */
+  async failStep(executionId: string, error: string): Promise<void> {
+    await this.call('functions.completeError', () =>
+      this.client.functions.completeError({ function_execution_id: executionId, error }),
+    );
+  }
+
   /** A plain top-level message (the audit channel's lines). */
   async post(channel: string, text: string): Promise<void> {
     await this.call('chat.postMessage', () =>
@@ -113,4 +152,14 @@ export class SlackMessenger {
       }),
     );
   }
+}
+
+async function waitForSlot(pace: ChannelPace, channel: string): Promise<void> {
+  let wait = 0;
+  try {
+    wait = (await pace.reserveChannelSlot(channel, Date.now(), CHANNEL_SPACING_MS)) - Date.now();
+  } catch {
+    return;
+  }
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }

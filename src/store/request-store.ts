@@ -13,7 +13,7 @@ const AUDIT_MAX_ENTRIES = 10_000;
 /** A safety net only: the open-request marker of a distribution is removed when its request ends. */
 const OPEN_MARKER_MAX_MS = 3 * 24 * 3600 * 1000;
 
-// KEYS: request hash, active set, audit stream, distribution's open marker.
+// KEYS: request hash, active set, audit stream, distribution's open marker, open workflow steps set.
 // ARGV: id, marker ttl ms, audit field count, audit fields..., field/value pairs of the request.
 const CREATE_SCRIPT = `
 local holder = redis.call('GET', KEYS[4])
@@ -25,6 +25,7 @@ for i = fieldsStart, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[4], ARGV[1], 'PX', tonumber(ARGV[2]))
+if redis.call('HEXISTS', KEYS[1], 'workflowExecutionId') == 1 then redis.call('SADD', KEYS[5], ARGV[1]) end
 local audit = {}
 for i = 4, fieldsStart - 1 do audit[#audit + 1] = ARGV[i] end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(audit))
@@ -57,6 +58,13 @@ local audit = {}
 for i = 8, fieldsStart - 1 do audit[#audit + 1] = ARGV[i] end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${AUDIT_MAX_ENTRIES}, '*', unpack(audit))
 return {1, redis.call('HGETALL', KEYS[1])}
+`;
+
+// KEYS: request hash. ARGV: field/value pairs. Sets them only on a request that exists.
+const ANNOTATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
 `;
 
 // KEYS: request hash, audit stream. ARGV: user, now, approval audit count, its fields..., approved audit count, its fields...
@@ -143,16 +151,58 @@ export class RequestStore {
     return `${this.prefix}:audit`;
   }
 
+  private get openStepsKey(): string {
+    return `${this.prefix}:workflow-steps:open`;
+  }
+
+  /**
+   * True the first time a Workflow Builder step execution is seen: one execution asks for one reset,
+   * even if Slack delivers its event twice.
+   */
+  async firstStepExecution(executionId: string): Promise<boolean> {
+    const key = `${this.prefix}:workflow-step:${executionId}`;
+    return (await this.redis.set(key, '1', 'EX', FINISHED_RETENTION_SECONDS, 'NX')) === 'OK';
+  }
+
+  /** Requests made by a workflow step whose step has not been completed yet. */
+  async openStepRequestIds(): Promise<string[]> {
+    return this.redis.smembers(this.openStepsKey);
+  }
+
+  /** A short exclusive claim on completing one request's workflow step, so two processes never both do. */
+  async claimStepCompletion(id: string, holder: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:step-claim:${id}`, holder, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async releaseStepCompletion(id: string): Promise<void> {
+    await this.redis.del(`${this.prefix}:step-claim:${id}`);
+  }
+
+  /** The step of this request is completed (or can no longer be): record it and stop looking at it. */
+  async stepCompleted(id: string, at: number): Promise<void> {
+    await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stepCompletedAt', ARGV[1]) end
+       redis.call('SREM', KEYS[2], ARGV[2])
+       return 1`,
+      2,
+      this.requestKey(id),
+      this.openStepsKey,
+      String(at),
+      id,
+    );
+  }
+
   /** Records a new request, unless the distribution already has an open one (then says which). */
   async create(request: ResetRequest, audit: AuditEvent): Promise<CreateResult> {
     const auditArgs = auditFields(request, audit);
     const reply = (await this.redis.eval(
       CREATE_SCRIPT,
-      4,
+      5,
       this.requestKey(request.id),
       this.activeKey,
       this.auditKey,
       this.distributionKey(request.distributionName, 'open'),
+      this.openStepsKey,
       request.id,
       String(OPEN_MARKER_MAX_MS),
       String(auditArgs.length),
@@ -171,11 +221,10 @@ export class RequestStore {
 
   /** Sets facts that do not move the state (the card's ts, the operation's last status). */
   async annotate(id: string, fields: Fields): Promise<void> {
-    const flat = flatten(fields);
-    if (Object.keys(flat).length === 0) return;
+    const pairs = Object.entries(flatten(fields)).flat();
+    if (pairs.length === 0) return;
     // Only annotate a request that exists: HSET on a missing key would create a broken record.
-    const exists = await this.redis.exists(this.requestKey(id));
-    if (exists) await this.redis.hset(this.requestKey(id), flat);
+    await this.redis.eval(ANNOTATE_SCRIPT, 1, this.requestKey(id), ...pairs);
   }
 
   /** Moves the request to `to` if its current state allows it; first caller wins. */
@@ -187,6 +236,20 @@ export class RequestStore {
   ): Promise<TransitionResult> {
     const current = await this.get(id);
     if (!current) return { changed: false, request: undefined };
+    return this.transitionFrom(current, to, fields, audit);
+  }
+
+  /**
+   * `transition` for a caller that has just read the request: skips reading it again. The state check
+   * still happens in Redis, atomically; only the id and distribution name of `current` are used.
+   */
+  async transitionFrom(
+    current: Pick<ResetRequest, 'id' | 'distributionName'>,
+    to: RequestState,
+    fields: Fields,
+    audit: AuditEvent,
+  ): Promise<TransitionResult> {
+    const id = current.id;
     const auditArgs = auditFields(current, audit);
     const now = Date.now();
     const reply = (await this.redis.eval(

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOME_REFRESH_ACTION_ID } from '../../src/domain/app-home.js';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
+import { PICKER_ACTION_ID } from '../../src/domain/distribution-picker.js';
+import { SUGGESTION_ACTION_ID } from '../../src/domain/suggestions.js';
 import { type LocalStand, STAND_BOT_TOKEN, STAND_SIGNING_SECRET } from '../../src/local/local-stand.js';
 import {
   blockActionsBody,
@@ -252,12 +255,28 @@ describe('forged, replayed and hostile input', () => {
         fc.oneof(
           fc.jsonValue(),
           fc.record({
-            type: fc.constantFrom('block_actions', 'view_submission', 'shortcut', 'unknown'),
+            type: fc.constantFrom(
+              'block_actions',
+              'block_suggestion',
+              'view_submission',
+              'shortcut',
+              'unknown',
+            ),
+            action_id: fc.constantFrom(PICKER_ACTION_ID, 'x'),
+            value: fc.string(),
+            container: fc.record({ type: fc.constantFrom('view', 'message') }),
             user: fc.record({ id: fc.string() }),
             actions: fc.array(
               fc.record({
-                action_id: fc.constantFrom(...Object.values(ACTION_IDS), 'x'),
+                action_id: fc.constantFrom(
+                  ...Object.values(ACTION_IDS),
+                  PICKER_ACTION_ID,
+                  HOME_REFRESH_ACTION_ID,
+                  `${SUGGESTION_ACTION_ID}_0`,
+                  'x',
+                ),
                 value: fc.string(),
+                selected_option: fc.record({ value: fc.string() }),
               }),
             ),
             view: fc.record({

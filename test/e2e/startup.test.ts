@@ -81,10 +81,15 @@ describe('starting the app', () => {
 });
 
 describe('npm run demo', () => {
-  it('plays a request, an approval and a reset on local stand-ins and exits 0', async () => {
+  it('plays the picker, an approval, a denial, a failure, a workflow step and the Home tab, and exits 0', async () => {
     const { code, output } = await runNodeToExit([DEMO], { REDIS_URL: testRedisUrl() }, 60_000);
     expect(output).toContain('Demo finished');
-    expect(output).toMatch(/ResetDistributionCache calls: 1 \(signed for us-east-1\)/);
+    expect(output).toContain('[ Choose a distribution ▾ ]');
+    expect(output).toMatch(/denied the cache reset of `docs_site`/);
+    expect(output).toMatch(/web-staging` Failed after .*InternalFailure/);
+    expect(output).toMatch(/the workflow's next step gets: \{"request_id":"r[0-9a-z]+","status":"succeeded"/);
+    expect(output).toContain('▌ Waiting for your approval');
+    expect(output).toMatch(/ResetDistributionCache calls: 3 \(signed for us-east-1\)/);
     expect(code).toBe(0);
   });
 

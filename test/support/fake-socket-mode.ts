@@ -46,7 +46,7 @@ export class FakeSocketModeServer {
   }
 
   /** Sends one envelope to the connected client; resolves its id (to look for the ack). */
-  send(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): string {
+  send(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>): string {
     const envelopeId = randomUUID();
     const message = JSON.stringify({
       envelope_id: envelopeId,

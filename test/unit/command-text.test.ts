@@ -37,6 +37,10 @@ describe('parseCommandText', () => {
     });
   });
 
+  it.each(['', '   ', '\t\n'])('reads %j (nothing) as a wish to pick from the list', (text) => {
+    expect(parseCommandText(text)).toEqual({ kind: 'pick' });
+  });
+
   it.each([
     ['web-prod', 'web-prod'],
     ['  web-prod  ', 'web-prod'],
@@ -48,8 +52,6 @@ describe('parseCommandText', () => {
   });
 
   it.each([
-    ['', /which distribution/],
-    ['   ', /which distribution/],
     ['web prod', /without spaces/],
     ['help me', /without spaces/],
     ['web-prod please', /without spaces/],
@@ -93,7 +95,8 @@ describe('parseCommandText', () => {
     fc.assert(
       fc.property(fc.oneof(anyText, breakGlassLike), (text) => {
         const parsed = parseCommandText(text);
-        expect(['help', 'status', 'reset', 'break-glass', 'invalid']).toContain(parsed.kind);
+        expect(['help', 'pick', 'status', 'reset', 'break-glass', 'invalid']).toContain(parsed.kind);
+        if (parsed.kind === 'pick') expect(text.trim()).toBe('');
         if (parsed.kind === 'reset' || parsed.kind === 'break-glass') {
           expect(checkDistributionName(parsed.distributionName)).toEqual({
             ok: true,

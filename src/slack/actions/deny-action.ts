@@ -3,24 +3,31 @@ import { denyDialog } from '../../domain/deny-dialog.js';
 import { decideRequest, refusalOf } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { ButtonClickSchema, CLICK_FAILED, clickedDecision, MALFORMED_CLICK } from './button-click.js';
+import {
+  ButtonClickSchema,
+  CLICK_FAILED,
+  clickAnswerer,
+  clickedDecision,
+  MALFORMED_CLICK,
+} from './button-click.js';
 
-/** Deny on the card: opens a dialog for an optional reason; the dialog's submit makes the decision. */
+/** Deny, on the card or on the Home tab: opens a dialog for an optional reason; its submit decides. */
 export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, metrics: Metrics): void {
   app.action<BlockAction>(actionId, async ({ body, ack, respond, logger }) => {
     await ack();
+    const answer = clickAnswerer(deps, body, respond);
     const click = ButtonClickSchema.safeParse(body);
-    if (!click.success) {
-      metrics.decisions.inc({ decision: 'deny', result: 'malformed' });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: MALFORMED_CLICK });
-      return;
-    }
-    const decision = { ...clickedDecision(click.data), decision: 'deny' as const };
     try {
+      if (!click.success) {
+        metrics.decisions.inc({ decision: 'deny', result: 'malformed' });
+        await answer(MALFORMED_CLICK);
+        return;
+      }
+      const decision = { ...clickedDecision(click.data), decision: 'deny' as const };
       const refusal = await refusalOf(deps, decision);
       if (refusal) {
         metrics.decisions.inc({ decision: 'deny', result: 'refused' });
-        await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+        await answer(refusal);
         return;
       }
       const request = await deps.store.get(decision.requestId);
@@ -34,10 +41,10 @@ export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, m
       }
       const reply = await decideRequest(deps, decision);
       metrics.decisions.inc({ decision: 'deny', result: reply ? 'refused' : 'recorded' });
-      if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply });
+      await answer(reply);
     } catch (error) {
       logger.error(`deny failed: ${String(error)}`);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: CLICK_FAILED });
+      await answer(CLICK_FAILED).catch(() => undefined);
     }
   });
 }

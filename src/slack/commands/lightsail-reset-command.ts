@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { COMMAND, parseCommandText, usageText } from '../../domain/command-text.js';
+import { distributionPicker } from '../../flow/distribution-picker.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import { requestReset } from '../../flow/request-reset.js';
 import { statusReport } from '../../flow/status-report.js';
@@ -22,6 +23,10 @@ export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics:
     try {
       if (parsed.kind === 'status') {
         await respond({ response_type: 'ephemeral', text: await statusReport(deps) });
+        return;
+      }
+      if (parsed.kind === 'pick') {
+        await respond({ response_type: 'ephemeral', ...(await distributionPicker(deps)) });
         return;
       }
       const problem = await requestReset(deps, {

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { DENY_DIALOG } from '../../domain/deny-dialog.js';
+import { toPlainText } from '../../domain/mrkdwn.js';
 import { REQUEST_ID } from '../../domain/reset-request.js';
 import { decideRequest } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
@@ -40,7 +41,11 @@ export function registerDenyReasonView(app: App, deps: FlowDeps, metrics: Metric
         ...(reason ? { reason } : {}),
       });
       metrics.decisions.inc({ decision: 'deny', result: reply ? 'refused' : 'recorded' });
-      if (reply) await ack({ response_action: 'errors', errors: { [DENY_DIALOG.blockId]: plain(reply) } });
+      if (reply)
+        await ack({
+          response_action: 'errors',
+          errors: { [DENY_DIALOG.blockId]: toPlainText(reply).slice(0, 150) },
+        });
       else await ack();
     } catch (error) {
       logger.error(`deny failed: ${String(error)}`);
@@ -50,13 +55,4 @@ export function registerDenyReasonView(app: App, deps: FlowDeps, metrics: Metric
       });
     }
   });
-}
-
-/** Dialog errors are plain text: drop emoji codes and Slack markup. */
-function plain(text: string): string {
-  return text
-    .replace(/:[a-z_]+:\s*/g, '')
-    .replace(/<@([A-Z0-9]+)>/g, '@$1')
-    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
-    .slice(0, 150);
 }
