@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { RESET_STEP_CALLBACK_ID } from '../../src/domain/workflow-step.js';
@@ -139,6 +140,73 @@ describe('the Workflow Builder step "Reset Lightsail cache (with approval)"', ()
     const failed = await stand.slack.waitFor(() => completionsOf(stand, run.executionId)[0], 20_000);
     expect(failed.kind).toBe('error');
     expect(failed.error).toMatch(/^The cache reset of wf-failing failed/);
+  });
+});
+
+describe('the workflow step when nobody decides, or the requester withdraws', () => {
+  let stand: LocalStand;
+
+  beforeAll(async () => {
+    stand = await startStand({ env: { APPROVAL_TTL: '2s' }, extraDistributions: ['wf-expire', 'wf-cancel'] });
+  });
+  afterAll(async () => {
+    await stand?.stop();
+  });
+
+  it('fails the step when the request expires', async () => {
+    const run = await stand.executeStep(RESET_STEP_CALLBACK_ID, inputs('wf-expire', 'C0WFEXP'));
+    await cardIn(stand, 'C0WFEXP');
+    const failed = await stand.slack.waitFor(() => completionsOf(stand, run.executionId)[0], 20_000);
+    expect(failed).toMatchObject({ kind: 'error' });
+    expect(failed.error).toMatch(/^The cache reset of wf-expire expired: nobody approved it in time/);
+  });
+
+  it('fails the step when the requester cancels', async () => {
+    const run = await stand.executeStep(RESET_STEP_CALLBACK_ID, inputs('wf-cancel', 'C0WFCAN'));
+    const { card, requestId } = await cardIn(stand, 'C0WFCAN');
+    await stand.click(ACTION_IDS.cancel, requestId, requester, card.ts, 'C0WFCAN');
+    const failed = await stand.slack.waitFor(() => completionsOf(stand, run.executionId)[0]);
+    expect(failed.error).toMatch(/^The cache reset of wf-cancel was cancelled/);
+    expect(resetCalls(stand, 'wf-cancel')).toHaveLength(0);
+  });
+
+  it('fails every step with fuzzed inputs, posting and resetting nothing (property)', async () => {
+    const before = {
+      posts: stand.slack.callsOf('chat.postMessage').length,
+      resets: resetCalls(stand).length,
+    };
+    const executions: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.dictionary(fc.string(), fc.jsonValue()),
+          fc.record({
+            distribution_name: fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue()),
+            requester: fc.oneof(fc.constant(requester), fc.string()),
+            channel: fc.oneof(fc.constant('C0WFFUZZ'), fc.string()),
+            reason: fc.oneof(fc.string({ maxLength: 600 }), fc.jsonValue()),
+          }),
+        ),
+        async (fuzzed) => {
+          const run = await stand.executeStep(RESET_STEP_CALLBACK_ID, fuzzed as Record<string, unknown>);
+          expect(run.status).toBe(200);
+          executions.push(run.executionId);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Every execution ends, failed with a sentence (random names never exist in the fake account).
+    await stand.slack.waitFor(
+      () => executions.every((id) => completionsOf(stand, id).length === 1) || undefined,
+      30_000,
+    );
+    for (const id of executions) {
+      const [end] = completionsOf(stand, id);
+      expect(end?.kind).toBe('error');
+      expect(end?.error?.length).toBeGreaterThan(10);
+    }
+    expect(stand.slack.callsOf('chat.postMessage').length).toBe(before.posts);
+    expect(resetCalls(stand).length).toBe(before.resets);
   });
 });
 
