@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, watchQueues, zeroKnownSeries } from './observability/metrics.js';
 import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
+import type { Installation } from './slack/guards/delivery-guards.js';
 import { KNOWN_INTERACTIONS } from './slack/known-interactions.js';
 import { BODY_LIMIT_BYTES, backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
 import { createSlackHttpServer } from './slack/slack-http-front.js';
@@ -140,12 +141,16 @@ async function main(): Promise<void> {
       logger,
       metrics,
     };
-    let teamId: string | undefined;
-    const { app, receiver } = createSlackApp(config, deps, metrics, routes, logger, () => teamId);
+    let install: Installation | undefined;
+    const { app, receiver } = createSlackApp(config, deps, metrics, routes, logger, () => install);
     deps.slack = new SlackMessenger(app.client, countSlackError);
     try {
       await app.init();
-      teamId = (await app.client.auth.test()).team_id;
+      const auth = await app.client.auth.test();
+      install = {
+        teamId: auth.team_id,
+        ...(auth.is_enterprise_install && auth.enterprise_id ? { enterpriseId: auth.enterprise_id } : {}),
+      };
     } catch (error) {
       throw new StartupError(
         `Slack did not accept SLACK_BOT_TOKEN (${slackErrorCode(error) ?? (error instanceof Error ? error.message : String(error))}). Check the token and SLACK_API_URL.`,

@@ -317,7 +317,9 @@ export class FakeSlack {
           team_id: 'T0FAKE',
           user_id: BOT_USER_ID,
           bot_id: BOT_ID,
-          is_enterprise_install: false,
+          ...(this.enterpriseId
+            ? { enterprise_id: this.enterpriseId, is_enterprise_install: true }
+            : { is_enterprise_install: false }),
         };
       case 'chat.postMessage':
         return this.postMessage(args);
@@ -357,6 +359,13 @@ export class FakeSlack {
   }
 
   private socketModeUrl: string | undefined;
+
+  private enterpriseId: string | undefined;
+
+  /** From now on auth.test describes an org-wide install in this Enterprise Grid org. */
+  setEnterpriseInstall(enterpriseId: string): void {
+    this.enterpriseId = enterpriseId;
+  }
 
   /** Where apps.connections.open sends a Socket Mode client (a ws:// server of the test's). */
   setSocketModeUrl(url: string): void {

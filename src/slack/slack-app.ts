@@ -10,7 +10,7 @@ import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
 import { registerFunctions } from './functions/index.js';
-import { registerGuards } from './guards/delivery-guards.js';
+import { type Installation, registerGuards } from './guards/delivery-guards.js';
 import { registerOptions } from './options/index.js';
 import { registerViews } from './views/index.js';
 
@@ -46,7 +46,7 @@ export function createSlackApp(
   metrics: Metrics,
   routes: HealthRoute[],
   logger: Logger,
-  ourTeamId: () => string | undefined,
+  ourInstall: () => Installation | undefined,
 ): { app: App; receiver: HTTPReceiver | undefined } {
   const socketMode = config.slack.appToken !== undefined;
   const bolt = boltLogger(logger);
@@ -75,7 +75,7 @@ export function createSlackApp(
     clientOptions: interactiveClientOptions(config),
     logger: bolt,
   });
-  registerGuards(app, ourTeamId, (id) => deps.store.firstDelivery(id), logger);
+  registerGuards(app, ourInstall, (id) => deps.store.firstDelivery(id), logger);
   registerCommands(app, deps, metrics);
   registerActions(app, deps, metrics);
   registerViews(app, deps, metrics);

@@ -124,6 +124,28 @@ describe('forged, replayed and hostile input', () => {
     ).toBe(false);
   });
 
+  it('in an org-wide install, serves every workspace of the org and none of another org', async () => {
+    const org = await startStand({
+      extraDistributions: ['sec-org'],
+      beforeApp: (s) => s.slack.setEnterpriseInstall('E0ORG'),
+    });
+    try {
+      const command = (team: string, enterprise: string, channel: string) =>
+        postToSlackEndpoint(
+          org.eventsUrl,
+          `${slashCommandBody({ text: 'sec-org', userId: 'U0REQUEST', channelId: channel, responseUrl: org.slack.responseUrl(), teamId: team })}&enterprise_id=${enterprise}`,
+          STAND_SIGNING_SECRET,
+        );
+      expect((await command('T0ELSE', 'E0OTHER', 'C0ORGB')).status).toBe(200);
+      expect((await command('T0OTHER', 'E0ORG', 'C0ORGA')).status).toBe(200);
+      await cardIn(org, 'C0ORGA');
+      await sleep(200);
+      expect(org.slack.messages('C0ORGB')).toHaveLength(0);
+    } finally {
+      await org.stop();
+    }
+  });
+
   it('acts once on a signed command replayed within the window or redelivered with X-Slack-Retry-Num', async () => {
     const body = slashCommandBody({
       text: 'sec-replay',

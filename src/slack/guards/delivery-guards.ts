@@ -1,20 +1,44 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Logger } from '../../observability/logger.js';
 
+/** Where the bot is installed, as auth.test said: a workspace, or a whole Enterprise Grid org. */
+export interface Installation {
+  teamId: string | undefined;
+  /** Set for an org-wide install (org-ready app installed at the org level). */
+  enterpriseId?: string;
+}
+
 /** What a guard needs to know of an inbound Slack request: who sent it and its one-time id. */
-function describeDelivery(body: unknown): { teamId: string | undefined; deliveryId: string | undefined } {
+function describeDelivery(body: unknown): {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
+  deliveryId: string | undefined;
+} {
   const b = (body ?? {}) as {
     team_id?: unknown;
-    team?: { id?: unknown };
+    enterprise_id?: unknown;
+    team?: { id?: unknown; enterprise_id?: unknown };
+    enterprise?: { id?: unknown } | null;
     trigger_id?: unknown;
     event_id?: unknown;
     user?: { team_id?: unknown };
   };
-  const teamId = [b.team_id, b.team?.id, b.user?.team_id].find((v): v is string => typeof v === 'string');
+  const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  const teamId = [b.team_id, b.team?.id, b.user?.team_id].find(isString);
+  const enterpriseId = [b.enterprise_id, b.enterprise?.id, b.team?.enterprise_id].find(isString);
   const deliveryId = [b.trigger_id, b.event_id].find(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
-  return { teamId, deliveryId };
+  return { teamId, enterpriseId, deliveryId };
+}
+
+/** Ours: the workspace of the install, or any workspace of the org for an org-wide install. */
+export function isFromOurInstall(
+  delivery: { teamId?: string; enterpriseId?: string },
+  ours: Installation,
+): boolean {
+  if (ours.enterpriseId) return delivery.enterpriseId === ours.enterpriseId;
+  return !ours.teamId || !delivery.teamId || delivery.teamId === ours.teamId;
 }
 
 type Ackable = { ack?: (response?: unknown) => Promise<void> };
@@ -24,14 +48,17 @@ type Ackable = { ack?: (response?: unknown) => Promise<void> };
  * acked, so Slack does not retry, and never acted on.
  */
 export function teamGuard(
-  ourTeamId: () => string | undefined,
+  ourInstall: () => Installation | undefined,
   logger: Logger,
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const { teamId } = describeDelivery(args.body);
-    const ours = ourTeamId();
-    if (ours && teamId && teamId !== ours) {
-      logger.warn({ teamId }, 'refused a request from another workspace');
+    const delivery = describeDelivery(args.body);
+    const ours = ourInstall();
+    if (ours && !isFromOurInstall(delivery, ours)) {
+      logger.warn(
+        { teamId: delivery.teamId, enterpriseId: delivery.enterpriseId },
+        'refused a request from another workspace',
+      );
       await (args as Ackable).ack?.();
       return;
     }
@@ -69,10 +96,10 @@ export function replayGuard(
 
 export function registerGuards(
   app: App,
-  ourTeamId: () => string | undefined,
+  ourInstall: () => Installation | undefined,
   firstDelivery: (deliveryId: string) => Promise<boolean>,
   logger: Logger,
 ): void {
-  app.use(teamGuard(ourTeamId, logger));
+  app.use(teamGuard(ourInstall, logger));
   app.use(replayGuard(firstDelivery, logger));
 }
