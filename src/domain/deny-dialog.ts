@@ -1,6 +1,6 @@
 import { MAX_REASON_LENGTH } from './command-text.js';
 import { code } from './mrkdwn.js';
-import type { ResetRequest } from './reset-request.js';
+import { REQUEST_ID, type ResetRequest } from './reset-request.js';
 
 export const DENY_DIALOG = {
   callbackId: 'deny_reason',
@@ -8,12 +8,25 @@ export const DENY_DIALOG = {
   actionId: 'reason_input',
 } as const;
 
+/** The dialog remembers where Deny was clicked: the Home tab is shown again after a denial made there. */
+export function denyDialogMetadata(requestId: string, fromHome: boolean): string {
+  return fromHome ? `${requestId} home` : requestId;
+}
+
+export function readDenyDialogMetadata(
+  metadata: string,
+): { requestId: string; fromHome: boolean } | undefined {
+  const match = /^(\S+?)( home)?$/.exec(metadata);
+  if (!match?.[1] || !REQUEST_ID.test(match[1])) return undefined;
+  return { requestId: match[1], fromHome: match[2] !== undefined };
+}
+
 /** The modal Deny opens: an optional reason, shown on the card and in the thread. */
-export function denyDialog(request: ResetRequest): Record<string, unknown> {
+export function denyDialog(request: ResetRequest, fromHome = false): Record<string, unknown> {
   return {
     type: 'modal',
     callback_id: DENY_DIALOG.callbackId,
-    private_metadata: request.id,
+    private_metadata: denyDialogMetadata(request.id, fromHome),
     title: { type: 'plain_text', text: 'Deny the cache reset' },
     submit: { type: 'plain_text', text: 'Deny' },
     close: { type: 'plain_text', text: 'Back' },

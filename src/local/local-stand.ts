@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DENY_DIALOG } from '../domain/deny-dialog.js';
+import { DENY_DIALOG, denyDialogMetadata } from '../domain/deny-dialog.js';
 import { AppProcess } from './app-process.js';
 import { type FakeDistribution, FakeLightsail } from './fake-lightsail.js';
 import { FakeSlack } from './fake-slack.js';
@@ -155,11 +155,11 @@ export class LocalStand {
   }
 
   /** Submits the Deny dialog (opened by a Deny click) with a reason; resolves the HTTP answer (the ack). */
-  async submitDenyReason(requestId: string, user: string, reason: string | null) {
+  async submitDenyReason(requestId: string, user: string, reason: string | null, fromHome = false) {
     const body = viewSubmissionBody({
       userId: user,
       callbackId: DENY_DIALOG.callbackId,
-      privateMetadata: requestId,
+      privateMetadata: denyDialogMetadata(requestId, fromHome),
       values: {
         [DENY_DIALOG.blockId]: { [DENY_DIALOG.actionId]: { type: 'plain_text_input', value: reason } },
       },

@@ -113,7 +113,7 @@ describe('the App Home tab', () => {
   let stand: LocalStand;
 
   beforeAll(async () => {
-    stand = await startStand({ extraDistributions: ['home-wait', 'home-done', 'home-cancel'] });
+    stand = await startStand({ extraDistributions: ['home-wait', 'home-done', 'home-cancel', 'home-deny'] });
   });
   afterAll(async () => {
     await stand?.stop();
@@ -168,6 +168,22 @@ describe('the App Home tab', () => {
     await stand.clickInHome(ACTION_IDS.cancel, requestId, requester);
     await stand.slack.waitFor(() => /cancelled/.test(stand.slack.message('C0HOMEC', card.ts)?.text ?? ''));
     expect(resetCalls(stand, 'home-cancel')).toHaveLength(0);
+  });
+
+  it('opens the Deny dialog from the tab, and shows the tab again once the denial is in', async () => {
+    await stand.command('home-deny', requester, 'C0HOMED');
+    const { requestId, card } = await cardIn(stand, 'C0HOMED');
+    await stand.clickInHome(ACTION_IDS.deny, requestId, approver);
+    const dialog = await stand.slack.waitFor(() =>
+      stand.slack.openedViews.find((v) => String(v.view.private_metadata).startsWith(requestId)),
+    );
+    expect(dialog.view.private_metadata).toBe(`${requestId} home`);
+    const published = stand.slack.publishedViews.length;
+    expect((await stand.submitDenyReason(requestId, approver, 'not today', true)).status).toBe(200);
+    await stand.slack.waitFor(() => /denied/.test(stand.slack.message('C0HOMED', card.ts)?.text ?? ''));
+    await stand.slack.waitFor(() => stand.slack.publishedViews.length > published || undefined);
+    expect(homeText(stand, approver)).not.toContain(`"value":"${requestId}"`);
+    expect(homeText(stand, approver)).toMatch(/home-deny.{0,40}denied/);
   });
 
   it('refreshes on request', async () => {

@@ -8,6 +8,7 @@ import {
   CLICK_FAILED,
   clickAnswerer,
   clickedDecision,
+  isHomeClick,
   MALFORMED_CLICK,
 } from './button-click.js';
 
@@ -33,7 +34,7 @@ export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, m
       const request = await deps.store.get(decision.requestId);
       if (request && click.data.trigger_id) {
         try {
-          await deps.slack.openModal(click.data.trigger_id, denyDialog(request));
+          await deps.slack.openModal(click.data.trigger_id, denyDialog(request, isHomeClick(body)));
           return;
         } catch (error) {
           logger.warn(`could not open the deny dialog, denying without a reason: ${String(error)}`);

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { DENY_DIALOG } from '../../domain/deny-dialog.js';
+import { DENY_DIALOG, readDenyDialogMetadata } from '../../domain/deny-dialog.js';
 import { toPlainText } from '../../domain/mrkdwn.js';
-import { REQUEST_ID } from '../../domain/reset-request.js';
+import { publishHome } from '../../flow/app-home.js';
 import { decideRequest } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -10,7 +10,11 @@ import type { Metrics } from '../../observability/metrics.js';
 const SubmissionSchema = z.object({
   user: z.object({ id: z.string().min(1) }),
   view: z.object({
-    private_metadata: z.string().regex(REQUEST_ID),
+    private_metadata: z.string().transform((m, ctx) => {
+      const read = readDenyDialogMetadata(m);
+      if (!read) ctx.addIssue({ code: 'custom', message: 'not a request of this app' });
+      return read ?? { requestId: '', fromHome: false };
+    }),
     state: z.object({
       values: z.record(
         z.string(),
@@ -36,7 +40,7 @@ export function registerDenyReasonView(app: App, deps: FlowDeps, metrics: Metric
     try {
       const reply = await decideRequest(deps, {
         userId: user.id,
-        requestId: view.private_metadata,
+        requestId: view.private_metadata.requestId,
         decision: 'deny',
         ...(reason ? { reason } : {}),
       });
@@ -46,7 +50,11 @@ export function registerDenyReasonView(app: App, deps: FlowDeps, metrics: Metric
           response_action: 'errors',
           errors: { [DENY_DIALOG.blockId]: toPlainText(reply).slice(0, 150) },
         });
-      else await ack();
+      else {
+        await ack();
+        // Denied from the Home tab: show the tab again without the request.
+        if (view.private_metadata.fromHome) await publishHome(deps, user.id).catch(() => undefined);
+      }
     } catch (error) {
       logger.error(`deny failed: ${String(error)}`);
       await ack({
