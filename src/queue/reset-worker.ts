@@ -89,6 +89,30 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       return [...data.outbox.filter((item) => !(hasCard && item.kind === 'card')), ...items];
     };
 
+    const now = () => Date.now();
+
+    // Most steps are polls that find the operation as it was: they need nothing of the request but
+    // when it started (kept in job data since then), so they do not read it.
+    let polled: { snapshot: OperationSnapshot } | { error: unknown } | undefined;
+    const { operationId: knownOperation, runningSince } = data;
+    if (data.phase === 'poll' && knownOperation && runningSince !== undefined && data.outbox.length === 0) {
+      polled = await deps.lightsail.getOperation(knownOperation).then(
+        (snapshot) => ({ snapshot }),
+        (error: unknown) => ({ error }),
+      );
+      const quiet =
+        'snapshot' in polled &&
+        polled.snapshot.status === data.lastStatus &&
+        !polled.snapshot.isTerminal &&
+        now() - runningSince < deps.polling.operationTimeoutMs;
+      if (quiet) {
+        await save({ polls: data.polls + 1, lightsailFailures: 0 });
+        const delay = nextPollDelay(data.polls, deps.polling.intervalMs, deps.polling.maxIntervalMs);
+        await job.moveToDelayed(now() + delay, token);
+        throw new DelayedError();
+      }
+    }
+
     const loaded = await deps.store.get(data.requestId);
     if (!loaded) {
       log().error('reset job names a request that does not exist; nothing to do');
@@ -97,7 +121,6 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
     let request: ResetRequest = loaded;
 
     let wakeAt: number | undefined;
-    const now = () => Date.now();
 
     const finish = async (
       state: 'succeeded' | 'failed',
@@ -205,7 +228,12 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         await save({ phase: 'report' });
       } else if (request.operationId) {
         // The request already has an operation (job data was lost or re-added): follow it, never reset again.
-        await save({ operationId: request.operationId, phase: 'poll', lastStatus: request.operationStatus });
+        await save({
+          operationId: request.operationId,
+          phase: 'poll',
+          lastStatus: request.operationStatus,
+          runningSince: request.startedAt,
+        });
         wakeAt = now();
       } else {
         const holder = `${job.id}:${token ?? 'no-token'}:${now()}`;
@@ -232,7 +260,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
               });
               wakeAt = now();
             } else if (earlier) {
-              await save({ resetCalledAt: now() });
+              await save({ resetCalledAt: now(), runningSince: request.startedAt });
               const op = await callLightsail('ResetDistributionCache', () =>
                 deps.lightsail.resetCache(request.distributionName),
               );
@@ -246,11 +274,15 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
     } else if (data.phase === 'poll') {
       const elapsed = now() - (request.startedAt ?? now());
       const operationId = data.operationId;
-      const snapshot = operationId
-        ? await callLightsail('GetOperation', () => deps.lightsail.getOperation(operationId))
-        : await callLightsail('GetDistributionLatestCacheReset', () =>
-            latestResetAsSnapshot(request.distributionName),
-          );
+      const snapshot = polled
+        ? 'snapshot' in polled
+          ? polled.snapshot
+          : await lightsailTrouble(polled.error, 'GetOperation')
+        : operationId
+          ? await callLightsail('GetOperation', () => deps.lightsail.getOperation(operationId))
+          : await callLightsail('GetDistributionLatestCacheReset', () =>
+              latestResetAsSnapshot(request.distributionName),
+            );
       if (snapshot) {
         const changed = snapshot.status !== data.lastStatus;
         const polled: Partial<ResetJobData> = {

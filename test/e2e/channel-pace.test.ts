@@ -5,11 +5,13 @@ import { startStand, waitForFinal } from '../support/stand.js';
 
 const NAMES = ['pace-a', 'pace-b', 'pace-c', 'pace-d', 'pace-e'];
 const CHANNEL = 'C0BUSY';
+const CARD_NAMES = ['card-a', 'card-b', 'card-c'];
+const CARD_CHANNEL = 'C0CARDS';
 
 describe('many resets at once in one channel', () => {
   let stand: LocalStand;
   beforeAll(async () => {
-    stand = await startStand({ extraDistributions: NAMES });
+    stand = await startStand({ extraDistributions: [...NAMES, ...CARD_NAMES] });
     await stand.startWorker();
   });
   afterAll(async () => {
@@ -46,4 +48,22 @@ describe('many resets at once in one channel', () => {
       ]);
     }
   }, 90_000);
+
+  it('acks a burst of requests in one channel at once and spaces their cards like the replies', async () => {
+    const acks = await Promise.all(CARD_NAMES.map((name) => stand.command(name, 'U0REQUEST', CARD_CHANNEL)));
+    expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
+    const cards = await stand.slack.waitFor(() => {
+      const found = stand.slack.messages(CARD_CHANNEL).filter((m) => !m.threadTs);
+      return found.length === CARD_NAMES.length ? found : undefined;
+    }, 20_000);
+    expect(cards.map((c) => c.text).sort()).toEqual(CARD_NAMES.map((n) => expect.stringContaining(n)));
+    const posted = stand.slack
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.channel === CARD_CHANNEL)
+      .map((call) => call.at)
+      .sort((a, b) => a - b);
+    // The pace is a lower bound the app keeps (1.1 s a post); only a slow delivery could shorten a gap, by little.
+    const gaps = posted.slice(1).map((at, i) => at - (posted[i] as number));
+    for (const gap of gaps) expect(gap).toBeGreaterThan(800);
+  }, 30_000);
 });

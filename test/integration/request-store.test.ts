@@ -85,6 +85,36 @@ describe('the request store on a real Redis', () => {
     expect(audit[0]?.actor).toBe('U0APPROVE');
   });
 
+  it('moves a request it is handed without reading it again, and the stored state still decides', async () => {
+    const request = pending();
+    await store.create(request, { event: 'requested', actor: request.requesterId });
+    const first = await store.transitionFrom(
+      request,
+      'denied',
+      { decidedBy: 'U0APPROVE' },
+      { event: 'denied', actor: 'U0APPROVE' },
+    );
+    expect(first.changed).toBe(true);
+    expect(first.request?.decidedBy).toBe('U0APPROVE');
+    // The caller's copy still says pending; Redis says denied, so a second move is refused.
+    const second = await store.transitionFrom(
+      request,
+      'cancelled',
+      {},
+      { event: 'cancelled', actor: request.requesterId },
+    );
+    expect(second.changed).toBe(false);
+    expect(second.request?.state).toBe('denied');
+    const gone = await store.transitionFrom(
+      { id: 'rnosuchrequest01', distributionName: 'nowhere' },
+      'approved',
+      {},
+      { event: 'approved', actor: 'U1' },
+    );
+    expect(gone).toEqual({ changed: false, request: undefined });
+    expect(await redis.exists(`${prefix}:request:rnosuchrequest01`)).toBe(0);
+  });
+
   it('answers unknown ids with nothing and never creates a record by annotating one', async () => {
     expect(await store.get('rnosuchrequest00')).toBeUndefined();
     await store.annotate('rnosuchrequest00', { cardTs: '1.2' });

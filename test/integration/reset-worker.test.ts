@@ -46,6 +46,29 @@ describe('the reset worker against the fake Lightsail and a real Redis', () => {
     expect(JSON.stringify(card?.blocks)).not.toContain('approve_reset');
   });
 
+  it('edits the card and replies once per change, and leaves nothing waiting in the job', async () => {
+    const request = await h.approvedRequest('happy');
+    const slackFrom = h.slack.calls.length;
+    await h.enqueue(request.id);
+    await h.settled(request.id);
+    await h.slack.waitFor(
+      () => h.slack.calls.slice(slackFrom).filter((c) => c.method === 'chat.update').length >= 2,
+    );
+    const calls = h.slack.calls
+      .slice(slackFrom)
+      .filter((c) => c.args.ts === request.cardTs || c.args.thread_ts === request.cardTs);
+    // Started, then Succeeded: a card edit and a thread reply each, the edit first.
+    expect(calls.map((c) => c.method)).toEqual([
+      'chat.update',
+      'chat.postMessage',
+      'chat.update',
+      'chat.postMessage',
+    ]);
+    const job = await h.queue.getJob(request.id);
+    expect(job?.data.outbox).toEqual([]);
+    expect(job?.data.runningSince).toBe((await h.store.get(request.id))?.startedAt);
+  });
+
   it('signs every Lightsail call for us-east-1 although AWS_REGION says eu-west-1', async () => {
     expect(process.env.AWS_REGION).toBe('eu-west-1');
     const request = await h.approvedRequest('happy');
