@@ -5,6 +5,7 @@ import type { FlowDeps } from '../../flow/flow-deps.js';
 import { requestReset } from '../../flow/request-reset.js';
 import { statusReport } from '../../flow/status-report.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { onceOnly } from '../guards/delivery-guards.js';
 
 /** `/lightsail-reset ...`: ack at once (with the problem, if the text is wrong), then do the slow part. */
 export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics: Metrics): void {
@@ -20,6 +21,7 @@ export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics:
       return;
     }
     await ack();
+    if (!(await onceOnly((id) => deps.store.firstDelivery(id), command.trigger_id, deps.logger))) return;
     try {
       if (parsed.kind === 'status') {
         await respond({ response_type: 'ephemeral', text: await statusReport(deps) });

@@ -76,7 +76,10 @@ export function replayGuard(
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { deliveryId } = describeDelivery(args.body);
-    if (deliveryId) {
+    // Slash commands are acked first and checked by their listener after the ack (onceOnly), so that
+    // no Redis round trip stands between Slack and the ack.
+    const isCommand = typeof (args.body as { command?: unknown } | undefined)?.command === 'string';
+    if (deliveryId && !isCommand) {
       let first = true;
       try {
         first = await firstDelivery(deliveryId);
@@ -92,6 +95,26 @@ export function replayGuard(
     }
     await args.next();
   };
+}
+
+/**
+ * The replay check of a slash command, made after its ack: true when this delivery is seen for the
+ * first time (or Redis cannot say, as the guard does).
+ */
+export async function onceOnly(
+  firstDelivery: (deliveryId: string) => Promise<boolean>,
+  deliveryId: string | undefined,
+  logger: Logger,
+): Promise<boolean> {
+  if (!deliveryId) return true;
+  try {
+    if (await firstDelivery(deliveryId)) return true;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not check for a replayed delivery');
+    return true;
+  }
+  logger.warn({ deliveryId }, 'ignored a replayed or redelivered Slack request');
+  return false;
 }
 
 export function registerGuards(
