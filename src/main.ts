@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const line = config.auditChannelId ? auditLine(entry) : undefined;
     if (config.auditChannelId && line) {
       backgroundSlack
-        .post(config.auditChannelId, line)
+        .post(config.auditChannelId, line, store)
         .catch((error: unknown) =>
           logger.warn({ err: error, requestId: entry.requestId }, 'audit channel post failed'),
         );

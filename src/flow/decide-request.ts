@@ -159,7 +159,7 @@ async function refreshCard(deps: FlowDeps, request: ResetRequest): Promise<void>
 async function replyInThread(deps: FlowDeps, request: ResetRequest, text: string): Promise<void> {
   if (!request.cardTs) return;
   try {
-    await deps.slack.reply(request.channelId, request.cardTs, text);
+    await deps.slack.reply(request.channelId, request.cardTs, text, deps.store);
   } catch (error) {
     deps.logger.warn({ err: error, requestId: request.id }, 'could not reply in the thread');
   }

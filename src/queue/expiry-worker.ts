@@ -24,7 +24,7 @@ export function createExpiryProcessor(deps: ExpiryWorkerDeps) {
     if (job.name === JOBS.remind) {
       const request = await deps.store.get(data.requestId);
       if (request?.state !== 'pending' || !request.cardTs) return 'not-needed';
-      await deps.slack.reply(request.channelId, request.cardTs, threadMessages.reminder(request));
+      await deps.slack.reply(request.channelId, request.cardTs, threadMessages.reminder(request), deps.store);
       await deps.store.audit(request, { event: 'reminded', actor: 'bot' });
       return 'reminded';
     }
@@ -48,7 +48,7 @@ export function createExpiryProcessor(deps: ExpiryWorkerDeps) {
       await deps.slack.updateCard(request.channelId, request.cardTs, renderApprovalCard(request));
       await job.updateData({ ...data, cardUpdated: true });
     }
-    await deps.slack.reply(request.channelId, request.cardTs, threadMessages.expired(request));
+    await deps.slack.reply(request.channelId, request.cardTs, threadMessages.expired(request), deps.store);
     deps.logger.info({ requestId: request.id }, 'request expired');
     return 'expired';
   };

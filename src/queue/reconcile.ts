@@ -68,6 +68,7 @@ export async function markAbandoned(
         request,
         `the bot gave up on this reset (${reason}).${request.operationId ? ` Lightsail operation ${request.operationId} may still have run; check the Lightsail console.` : ''}`,
       ),
+      deps.store,
     );
     await deps.slack.updateCard(request.channelId, cardTs, renderApprovalCard(request));
   } catch (error) {

@@ -134,14 +134,17 @@ export class SlackMessenger {
     );
   }
 
-  /** A plain top-level message (the audit channel's lines). */
-  async post(channel: string, text: string): Promise<void> {
+  /** A plain top-level message (the audit channel's lines); `pace` as for postCard. */
+  async post(channel: string, text: string, pace?: ChannelPace): Promise<void> {
+    if (pace) await waitForSlot(pace, channel);
     await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
     );
   }
 
-  async reply(channel: string, threadTs: string, text: string): Promise<void> {
+  /** A reply in a thread; `pace` as for postCard (the reset worker paces its replies itself). */
+  async reply(channel: string, threadTs: string, text: string, pace?: ChannelPace): Promise<void> {
+    if (pace) await waitForSlot(pace, channel);
     await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
         channel,

@@ -65,5 +65,23 @@ describe('many resets at once in one channel', () => {
     // The pace is a lower bound the app keeps (1.1 s a post); only a slow delivery could shorten a gap, by little.
     const gaps = posted.slice(1).map((at, i) => at - (posted[i] as number));
     for (const gap of gaps) expect(gap).toBeGreaterThan(800);
-  }, 30_000);
+
+    // Withdrawn at once: the web side's thread replies take the same slots.
+    await Promise.all(
+      cards.map((card) => {
+        const requestId = /Request `(r[0-9a-z]+)`/.exec(JSON.stringify(card.blocks))?.[1] ?? '';
+        return stand.click(ACTION_IDS.cancel, requestId, 'U0REQUEST', card.ts, CARD_CHANNEL);
+      }),
+    );
+    const replies = await stand.slack.waitFor(() => {
+      const calls = stand.slack
+        .callsOf('chat.postMessage')
+        .filter((call) => call.args.channel === CARD_CHANNEL && call.args.thread_ts);
+      return calls.length === CARD_NAMES.length
+        ? calls.map((call) => call.at).sort((a, b) => a - b)
+        : undefined;
+    }, 20_000);
+    const all = [...posted, ...replies].sort((a, b) => a - b);
+    for (const [i, at] of all.slice(1).entries()) expect(at - (all[i] as number)).toBeGreaterThan(800);
+  }, 40_000);
 });
