@@ -28,6 +28,8 @@ const THROUGHPUT_TARGET = 1.3;
 const GROWTH_TARGET = 0.1;
 // Node settles its heap a while after a burst; RSS "after" is read this long after the last reset.
 const SETTLE_MS = 5_000;
+// ...and once more after this much idle time, when V8's memory reducer has had its turn.
+const IDLE_MS = 30_000;
 const warmupCount = (resets: number) => Math.max(20, Math.round(resets * 0.05));
 
 interface Drain {
@@ -48,6 +50,8 @@ interface Run {
   /** Idle again after a few warm-up resets through the same path. */
   warmRssMiB: number;
   afterRssMiB: number;
+  /** Read again once the process has been idle for IDLE_MS more (V8 shrinks its heap when idle). */
+  idleAgainRssMiB: number;
   /** Ours only: the V8 heap (from /metrics) when RSS "after" was read. */
   afterHeap?: { total: number; used: number };
 }
@@ -162,7 +166,9 @@ async function runOurs(resets: number, log: Log): Promise<Run> {
     });
     await sleep(SETTLE_MS);
     const afterRssMiB = rssMiB(pid);
-    return { drain, idleRssMiB, warmRssMiB, afterRssMiB, afterHeap: await appHeapMiB(stand.port) };
+    const afterHeap = await appHeapMiB(stand.port);
+    await sleep(IDLE_MS);
+    return { drain, idleRssMiB, warmRssMiB, afterRssMiB, idleAgainRssMiB: rssMiB(pid), afterHeap };
   } finally {
     await queue.close();
     redis.disconnect();
@@ -229,7 +235,9 @@ async function runMinimal(resets: number, log: Log): Promise<Run> {
       resume: () => producer.queue.resume(),
     });
     await sleep(SETTLE_MS);
-    return { drain, idleRssMiB, warmRssMiB, afterRssMiB: rssMiB(worker.pid) };
+    const afterRssMiB = rssMiB(worker.pid);
+    await sleep(IDLE_MS);
+    return { drain, idleRssMiB, warmRssMiB, afterRssMiB, idleAgainRssMiB: rssMiB(worker.pid) };
   } finally {
     redis.disconnect();
     await producer.close();
@@ -242,7 +250,9 @@ const perSecond = (d: Drain) => d.resets / d.seconds;
 const cpuPerReset = (d: Drain) => d.cpuMs / d.resets;
 const growth = (r: Run) => (r.afterRssMiB - r.idleRssMiB) / r.idleRssMiB;
 const warmGrowth = (r: Run) => (r.afterRssMiB - r.warmRssMiB) / r.warmRssMiB;
+const idleAgainGrowth = (r: Run) => (r.idleAgainRssMiB - r.idleRssMiB) / r.idleRssMiB;
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+const signedPercent = (x: number) => (x < 0 ? `−${percent(-x)}` : `+${percent(x)}`);
 
 /**
  * Benchmarks 3 and 6: worker throughput and CPU per reset against the minimal BullMQ worker, and the
@@ -260,7 +270,7 @@ export async function benchWorkerThroughput(mode: BenchMode, log: Log): Promise<
       const d = run.drain;
       log(
         `throughput ${who} run ${repeat + 1}: ${fixed(perSecond(d))} resets/s, ${fixed(cpuPerReset(d), 2)} CPU ms/reset, ` +
-          `${fixed(d.redisCommands / n)} Redis commands/reset, RSS ${fixed(run.idleRssMiB)} → warm ${fixed(run.warmRssMiB)} → ${fixed(run.afterRssMiB)} MiB`,
+          `${fixed(d.redisCommands / n)} Redis commands/reset, RSS ${fixed(run.idleRssMiB)} → warm ${fixed(run.warmRssMiB)} → ${fixed(run.afterRssMiB)} → idle again ${fixed(run.idleAgainRssMiB)} MiB`,
       );
     }
   }
@@ -287,6 +297,8 @@ export async function benchWorkerThroughput(mode: BenchMode, log: Log): Promise<
     return `${idle} → ${after} MiB (+${percent(med(runs, growth))}; from warm idle ${warm} MiB: +${percent(med(runs, warmGrowth))})`;
   };
   const oursGrowth = med(ours, growth);
+  const idleAgain = (runs: Run[]) =>
+    `${fixed(med(runs, (r) => r.idleRssMiB))} → ${fixed(med(runs, (r) => r.idleAgainRssMiB))} MiB (${signedPercent(med(runs, idleAgainGrowth))})`;
 
   return {
     rows: [
@@ -322,6 +334,14 @@ export async function benchWorkerThroughput(mode: BenchMode, log: Log): Promise<
         target: `growth < ${percent(GROWTH_TARGET)}`,
         met: met(oursGrowth < GROWTH_TARGET),
       },
+      {
+        what: `6. App RSS at idle → idle again ${IDLE_MS / 1000} s later`,
+        ours: idleAgain(ours),
+        baseline: `${idleAgain(base)} (minimal worker)`,
+        ratio: '—',
+        target: `growth < ${percent(GROWTH_TARGET)}`,
+        met: met(med(ours, idleAgainGrowth) < GROWTH_TARGET),
+      },
     ],
     notes: [
       `Throughput (3) and memory (6): ${mode.throughput.repeats} run(s) per side, sides alternating, a fresh redis-server each run; fake Lightsail answers every call after ${LATENCY_MS} ms; ` +
@@ -331,7 +351,7 @@ export async function benchWorkerThroughput(mode: BenchMode, log: Log): Promise<
         `Clock: from resume to the last Slack call; CPU: /proc/<pid>/stat utime+stime of the worker process over that span; ratio columns are medians of per-run ratios. ` +
         `Redis commands are from INFO commandstats (commands run inside Lua scripts count too). ` +
         `Ours after: V8 heap total ${fixed(med(ours, (r) => r.afterHeap?.total ?? Number.NaN))} MiB, used ${fixed(med(ours, (r) => r.afterHeap?.used ?? Number.NaN))} MiB (app's /metrics). ` +
-        `RSS from /proc/<pid>/status: idle = after start-up, before any request (the target is judged on this); warm idle = idle again after ${warmupCount(n)} warm-up resets through the same path; after = ${SETTLE_MS / 1000} s after the last reset.`,
+        `RSS from /proc/<pid>/status: idle = after start-up, before any request (the target is judged on this); warm idle = idle again after ${warmupCount(n)} warm-up resets through the same path; after = ${SETTLE_MS / 1000} s after the last reset; idle again = ${IDLE_MS / 1000} s after that, with no request meanwhile.`,
     ],
   };
 }
