@@ -8,7 +8,7 @@ import {
   type SlackMessageContent,
 } from '../../src/domain/approval-card.js';
 import { REQUEST_STATES, type RequestState, type ResetRequest } from '../../src/domain/reset-request.js';
-import { aRequest } from '../support/requests.js';
+import { aRequest, fieldsInState } from '../support/requests.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
 const REQUESTER = 'UREQ1';
@@ -44,25 +44,11 @@ function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): 
     approverUsers: APPROVERS,
     approverGroups: [APPROVER_GROUP],
   });
-  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000, approvals: [APPROVER] };
-  const started = { ...decided, operationId: 'op-7f3a', operationStatus: 'Started', startedAt: T0 + 61_000 };
-  const finished = { ...started, finishedAt: T0 + 61_000 + 125_000 };
-  const byState: Record<RequestState, Partial<ResetRequest>> = {
-    pending: {},
-    approved: decided,
-    running: { ...started, operationStatus: 'InProgress' },
-    succeeded: { ...finished, operationStatus: 'Succeeded' },
-    failed: {
-      ...finished,
-      operationStatus: 'Failed',
-      errorCode: 'InternalFailure',
-      errorDetails: 'the edge refused',
-    },
-    denied: { decidedBy: APPROVER, decidedAt: T0 + 60_000 },
-    expired: {},
-    cancelled: { decidedBy: REQUESTER, decidedAt: T0 + 60_000 },
+  return {
+    ...base,
+    ...fieldsInState(state, { createdAt: T0, requesterId: REQUESTER, approverId: APPROVER }),
+    ...overrides,
   };
-  return { ...base, ...byState[state], ...overrides };
 }
 
 function card(request: ResetRequest): SlackMessageContent {

@@ -13,7 +13,7 @@ import {
 } from '../../src/domain/reset-request.js';
 import { suggestionReply } from '../../src/domain/suggestions.js';
 import { type BlockKitOptions, messageProblems, type Surface, viewProblems } from '../support/block-kit.js';
-import { aRequest } from '../support/requests.js';
+import { aRequest, fieldsInState } from '../support/requests.js';
 
 type ViewOptions = Omit<BlockKitOptions, 'path'>;
 
@@ -35,18 +35,6 @@ const LONG_HOST = `${'d'.repeat(240)}.example.com`.slice(0, 253);
 const LONG_TEXT = 'Ünïcødé text 😀 with *stars*, _underscores_ and `ticks` ~ '.repeat(40);
 
 function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): ResetRequest {
-  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000, approvals: [APPROVER] };
-  const started = { ...decided, operationId: 'op-7f3a', operationStatus: 'Started', startedAt: T0 + 61_000 };
-  const byState: Record<RequestState, Partial<ResetRequest>> = {
-    pending: {},
-    approved: decided,
-    running: started,
-    succeeded: { ...started, operationStatus: 'Succeeded', finishedAt: T0 + 186_000 },
-    failed: { ...started, operationStatus: 'Failed', finishedAt: T0 + 186_000, errorCode: 'InternalFailure' },
-    denied: { decidedBy: APPROVER, decidedAt: T0 + 60_000, reason: 'Not during the sale' },
-    expired: {},
-    cancelled: { decidedBy: 'UREQ00001', decidedAt: T0 + 60_000 },
-  };
   return aRequest({
     id: 'rm5x1abcd0000',
     state,
@@ -54,7 +42,8 @@ function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): 
     createdAt: T0,
     expiresAt: T0 + 30 * 60_000,
     approverUsers: [APPROVER],
-    ...byState[state],
+    ...fieldsInState(state, { createdAt: T0, requesterId: 'UREQ00001', approverId: APPROVER }),
+    ...(state === 'denied' ? { reason: 'Not during the sale' } : {}),
     ...overrides,
   });
 }

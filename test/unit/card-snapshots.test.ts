@@ -5,7 +5,7 @@ import { denyDialog } from '../../src/domain/deny-dialog.js';
 import { renderPicker } from '../../src/domain/distribution-picker.js';
 import type { RequestState, ResetRequest } from '../../src/domain/reset-request.js';
 import { suggestionReply } from '../../src/domain/suggestions.js';
-import { aRequest } from '../support/requests.js';
+import { aRequest, fieldsInState } from '../support/requests.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
 const REQUESTER = 'UREQ1';
@@ -13,29 +13,6 @@ const APPROVER = 'UAPP1';
 
 /** A request as it looks in each state, with fixed ids and times. */
 function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): ResetRequest {
-  const decided = { decidedBy: APPROVER, decidedAt: T0 + 60_000, approvals: [APPROVER] };
-  const started = {
-    ...decided,
-    operationId: 'op-7f3a',
-    operationStatus: 'InProgress',
-    startedAt: T0 + 61_000,
-  };
-  const finished = { ...started, finishedAt: T0 + 186_000 };
-  const byState: Record<RequestState, Partial<ResetRequest>> = {
-    pending: {},
-    approved: decided,
-    running: started,
-    succeeded: { ...finished, operationStatus: 'Succeeded' },
-    failed: {
-      ...finished,
-      operationStatus: 'Failed',
-      errorCode: 'InternalFailure',
-      errorDetails: 'the edge refused',
-    },
-    denied: { decidedBy: APPROVER, decidedAt: T0 + 60_000 },
-    expired: {},
-    cancelled: { decidedBy: REQUESTER, decidedAt: T0 + 60_000 },
-  };
   return aRequest({
     id: 'rm5x1abcd0000',
     state,
@@ -52,7 +29,7 @@ function requestIn(state: RequestState, overrides: Partial<ResetRequest> = {}): 
     expiresAt: T0 + 30 * 60_000,
     approverUsers: [APPROVER, 'UAPP2'],
     approverGroups: ['SOPS1'],
-    ...byState[state],
+    ...fieldsInState(state, { createdAt: T0, requesterId: REQUESTER, approverId: APPROVER }),
     ...overrides,
   });
 }
