@@ -23,6 +23,21 @@ function actionTs(): string {
   return (Date.now() / 1000).toFixed(6);
 }
 
+/** Who an interaction comes from, as every interaction payload says it. */
+function sentBy(userId: string, teamId = 'T0FAKE', userName = userId.toLowerCase()) {
+  return {
+    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
+    user: { id: userId, username: userName, team_id: teamId },
+    api_app_id: FAKE_APP_ID,
+    token: FAKE_VERIFICATION_TOKEN,
+  };
+}
+
+/** Interactions are posted as a form with one field, the JSON payload. */
+function interactionBody(payload: Record<string, unknown>): string {
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
 export interface SlashCommand {
   text: string;
   userId: string;
@@ -69,16 +84,12 @@ export interface ButtonClick {
 }
 
 export function blockActionsBody(c: ButtonClick): string {
-  const teamId = c.teamId ?? 'T0FAKE';
   const message: Record<string, unknown> = { type: 'message', ts: c.messageTs };
   if (c.messageText !== undefined) message.text = c.messageText;
   if (c.messageBlocks !== undefined) message.blocks = c.messageBlocks;
   const payload = {
     type: 'block_actions',
-    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
-    user: { id: c.userId, username: c.userName ?? c.userId.toLowerCase(), team_id: teamId },
-    api_app_id: FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...sentBy(c.userId, c.teamId, c.userName),
     container: { type: 'message', message_ts: c.messageTs, channel_id: c.channelId, is_ephemeral: false },
     trigger_id: c.triggerId ?? fakeTriggerId(),
     is_enterprise_install: false,
@@ -97,7 +108,7 @@ export function blockActionsBody(c: ButtonClick): string {
       },
     ],
   };
-  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return interactionBody(payload);
 }
 
 export interface ViewSubmission {
@@ -113,10 +124,7 @@ export interface ViewSubmission {
 export function viewSubmissionBody(v: ViewSubmission): string {
   const payload = {
     type: 'view_submission',
-    team: { id: v.teamId ?? 'T0FAKE', domain: 'fake' },
-    user: { id: v.userId, username: v.userId.toLowerCase(), team_id: v.teamId ?? 'T0FAKE' },
-    api_app_id: 'A0FAKE',
-    token: 'legacy-verification-token',
+    ...sentBy(v.userId, v.teamId),
     trigger_id: fakeTriggerId(),
     view: {
       id: 'V00000001',
@@ -130,7 +138,7 @@ export function viewSubmissionBody(v: ViewSubmission): string {
     is_enterprise_install: false,
     enterprise: null,
   };
-  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return interactionBody(payload);
 }
 
 /** A choice in a select menu (the picker), as Slack posts it: block_actions with `selected_option`. */
@@ -144,13 +152,9 @@ export interface MenuChoice {
 }
 
 export function menuChoiceBody(c: MenuChoice): string {
-  const teamId = c.teamId ?? 'T0FAKE';
   const payload = {
     type: 'block_actions',
-    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
-    user: { id: c.userId, username: c.userId.toLowerCase(), team_id: teamId },
-    api_app_id: FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...sentBy(c.userId, c.teamId),
     container: { type: 'message', message_ts: actionTs(), channel_id: c.channelId, is_ephemeral: true },
     trigger_id: fakeTriggerId(),
     channel: { id: c.channelId, name: c.channelId.toLowerCase() },
@@ -166,35 +170,27 @@ export function menuChoiceBody(c: MenuChoice): string {
       },
     ],
   };
-  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return interactionBody(payload);
 }
 
 /** Type-ahead in an external select: Slack asks the app for options matching `value`. */
 export function blockSuggestionBody(s: { userId: string; actionId: string; value: string; teamId?: string }) {
-  const teamId = s.teamId ?? 'T0FAKE';
   const payload = {
     type: 'block_suggestion',
-    user: { id: s.userId, username: s.userId.toLowerCase(), team_id: teamId },
-    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
-    api_app_id: FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...sentBy(s.userId, s.teamId),
     container: { type: 'message', message_ts: actionTs(), is_ephemeral: true },
     action_id: s.actionId,
     block_id: 'picker',
     value: s.value,
   };
-  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return interactionBody(payload);
 }
 
 /** A button clicked on the app's Home tab: no channel, no message, no response_url. */
 export function homeClickBody(c: { userId: string; actionId: string; value: string; teamId?: string }) {
-  const teamId = c.teamId ?? 'T0FAKE';
   const payload = {
     type: 'block_actions',
-    team: { id: teamId, domain: FAKE_TEAM_DOMAIN },
-    user: { id: c.userId, username: c.userId.toLowerCase(), team_id: teamId },
-    api_app_id: FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...sentBy(c.userId, c.teamId),
     container: { type: 'view', view_id: `VHOME${c.userId}` },
     trigger_id: fakeTriggerId(),
     view: { id: `VHOME${c.userId}`, type: 'home', callback_id: '', hash: 'fakehash' },
@@ -202,7 +198,7 @@ export function homeClickBody(c: { userId: string; actionId: string; value: stri
       { action_id: c.actionId, block_id: 'home', value: c.value, type: 'button', action_ts: actionTs() },
     ],
   };
-  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return interactionBody(payload);
 }
 
 /** An Events API delivery (event_callback), as Slack posts it as JSON. */
