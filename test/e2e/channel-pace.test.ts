@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import type { LocalStand } from '../../src/local/local-stand.js';
+import { CHANNEL_SPACING_MS } from '../../src/slack/slack-messenger.js';
+import { connectTestRedis } from '../support/redis.js';
 import { startStand, waitForFinal } from '../support/stand.js';
 
 const NAMES = ['pace-a', 'pace-b', 'pace-c', 'pace-d', 'pace-e'];
@@ -49,39 +51,42 @@ describe('many resets at once in one channel', () => {
     }
   }, 90_000);
 
-  it('acks a burst of requests in one channel at once and spaces their cards like the replies', async () => {
-    const acks = await Promise.all(CARD_NAMES.map((name) => stand.command(name, 'U0REQUEST', CARD_CHANNEL)));
-    expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
-    const cards = await stand.slack.waitFor(() => {
-      const found = stand.slack.messages(CARD_CHANNEL).filter((m) => !m.threadTs);
-      return found.length === CARD_NAMES.length ? found : undefined;
-    }, 20_000);
-    expect(cards.map((c) => c.text).sort()).toEqual(CARD_NAMES.map((n) => expect.stringContaining(n)));
-    const posted = stand.slack
-      .callsOf('chat.postMessage')
-      .filter((call) => call.args.channel === CARD_CHANNEL)
-      .map((call) => call.at)
-      .sort((a, b) => a - b);
-    // The pace is a lower bound the app keeps (1.1 s a post); only a slow delivery could shorten a gap, by little.
-    const gaps = posted.slice(1).map((at, i) => at - (posted[i] as number));
-    for (const gap of gaps) expect(gap).toBeGreaterThan(800);
+  it('acks a burst of requests in one channel at once and gives each card, then each reply, a slot of its own', async () => {
+    const redis = connectTestRedis();
+    // The channel's schedule in Redis: the last send time reserved. Each post takes the next slot.
+    const lastSlot = async () => Number(await redis.get(`${stand.prefix}:channel-pace:${CARD_CHANNEL}`));
+    const before = Date.now();
+    try {
+      const acks = await Promise.all(
+        CARD_NAMES.map((name) => stand.command(name, 'U0REQUEST', CARD_CHANNEL)),
+      );
+      expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
+      const cards = await stand.slack.waitFor(() => {
+        const found = stand.slack.messages(CARD_CHANNEL).filter((m) => !m.threadTs);
+        return found.length === CARD_NAMES.length ? found : undefined;
+      }, 20_000);
+      expect(cards.map((c) => c.text).sort()).toEqual(CARD_NAMES.map((n) => expect.stringContaining(n)));
+      // Three cards, three slots: the last one at least two spacings after the burst began.
+      expect(await lastSlot()).toBeGreaterThanOrEqual(before + 2 * CHANNEL_SPACING_MS);
 
-    // Withdrawn at once: the web side's thread replies take the same slots.
-    await Promise.all(
-      cards.map((card) => {
-        const requestId = /Request `(r[0-9a-z]+)`/.exec(JSON.stringify(card.blocks))?.[1] ?? '';
-        return stand.click(ACTION_IDS.cancel, requestId, 'U0REQUEST', card.ts, CARD_CHANNEL);
-      }),
-    );
-    const replies = await stand.slack.waitFor(() => {
-      const calls = stand.slack
-        .callsOf('chat.postMessage')
-        .filter((call) => call.args.channel === CARD_CHANNEL && call.args.thread_ts);
-      return calls.length === CARD_NAMES.length
-        ? calls.map((call) => call.at).sort((a, b) => a - b)
-        : undefined;
-    }, 20_000);
-    const all = [...posted, ...replies].sort((a, b) => a - b);
-    for (const [i, at] of all.slice(1).entries()) expect(at - (all[i] as number)).toBeGreaterThan(800);
+      // Withdrawn at once: the web side's thread replies take the next slots of the same schedule.
+      await Promise.all(
+        cards.map((card) => {
+          const requestId = /Request `(r[0-9a-z]+)`/.exec(JSON.stringify(card.blocks))?.[1] ?? '';
+          return stand.click(ACTION_IDS.cancel, requestId, 'U0REQUEST', card.ts, CARD_CHANNEL);
+        }),
+      );
+      await stand.slack.waitFor(
+        () =>
+          stand.slack
+            .callsOf('chat.postMessage')
+            .filter((c) => c.args.channel === CARD_CHANNEL && c.args.thread_ts).length ===
+            CARD_NAMES.length || undefined,
+        20_000,
+      );
+      expect(await lastSlot()).toBeGreaterThanOrEqual(before + 5 * CHANNEL_SPACING_MS);
+    } finally {
+      redis.disconnect();
+    }
   }, 40_000);
 });
