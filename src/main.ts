@@ -12,10 +12,15 @@ import { healthRoutes } from './observability/health-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, watchQueues, zeroKnownSeries } from './observability/metrics.js';
 import { QUEUES } from './queue/jobs.js';
-import { type RunningWorkers, startWorkers } from './queue/start-workers.js';
+import { type RunningWorkers, startIntakeWorker, startWorkers } from './queue/start-workers.js';
 import type { Installation } from './slack/guards/delivery-guards.js';
 import { KNOWN_INTERACTIONS } from './slack/known-interactions.js';
-import { BODY_LIMIT_BYTES, backgroundClientOptions, createSlackApp } from './slack/slack-app.js';
+import {
+  BODY_LIMIT_BYTES,
+  backgroundClientOptions,
+  createSlackApp,
+  interactiveClientOptions,
+} from './slack/slack-app.js';
 import { createSlackHttpServer } from './slack/slack-http-front.js';
 import { SlackMessenger, slackErrorCode } from './slack/slack-messenger.js';
 import { UserGroupDirectory } from './slack/user-groups.js';
@@ -95,6 +100,7 @@ async function main(): Promise<void> {
   const prefix = config.queuePrefix;
   const resetQueue = new Queue(QUEUES.reset, { connection: redis, prefix });
   const expiryQueue = new Queue(QUEUES.expiry, { connection: redis, prefix });
+  const intakeQueue = new Queue(QUEUES.intake, { connection: redis, prefix });
   const countSlackError = (method: string, error: string) => metrics.slackErrors.inc({ method, error });
   const backgroundSlack = new SlackMessenger(
     new WebClient(config.slack.botToken, backgroundClientOptions(config)),
@@ -119,28 +125,33 @@ async function main(): Promise<void> {
   steps = new StepCompleter({ store, slack: backgroundSlack, logger, metrics });
   const stops: Array<() => Promise<unknown>> = [];
   let workers: RunningWorkers | undefined;
-  watchQueues(metrics, [resetQueue, expiryQueue]);
+  watchQueues(metrics, [resetQueue, expiryQueue, intakeQueue]);
   const routes = healthRoutes(
     redis,
     metrics,
     role === 'web' ? undefined : () => workers?.isRunning() ?? false,
   );
 
+  const groups = new UserGroupDirectory(
+    new WebClient(config.slack.botToken, backgroundClientOptions(config)),
+    logger,
+  );
+  // What the request flow needs, in either role; each role gives it the Slack client it should use.
+  const flowDeps = (slack: SlackMessenger): FlowDeps => ({
+    store,
+    lightsail,
+    slack,
+    groups,
+    resetQueue,
+    expiryQueue,
+    intakeQueue,
+    policy: config.policy,
+    logger,
+    metrics,
+  });
+
   if (role === 'web' || role === 'all') {
-    const deps: FlowDeps = {
-      store,
-      lightsail,
-      slack: backgroundSlack, // replaced below by the app's own client
-      groups: new UserGroupDirectory(
-        new WebClient(config.slack.botToken, backgroundClientOptions(config)),
-        logger,
-      ),
-      resetQueue,
-      expiryQueue,
-      policy: config.policy,
-      logger,
-      metrics,
-    };
+    const deps = flowDeps(backgroundSlack); // its Slack client is replaced below by the app's own
     let install: Installation | undefined;
     const { app, receiver } = createSlackApp(config, deps, metrics, routes, logger, () => install);
     deps.slack = new SlackMessenger(app.client, countSlackError);
@@ -199,16 +210,17 @@ async function main(): Promise<void> {
       stops.push(() => new Promise((resolve) => server.close(resolve)));
     }
     const connection = await connectRedis(config, 'worker', logger);
-    workers = startWorkers(
+    const settings = {
+      prefix,
+      concurrency: config.worker.concurrency,
+      lockDurationMs: config.worker.lockDurationMs,
+      // Checking for stalled jobs twice per lock period bounds take-over after a crash to about 1.5 locks.
+      stalledIntervalMs: Math.max(1000, Math.floor(config.worker.lockDurationMs / 2)),
+      reconcileEveryMs: 60_000,
+    };
+    const resetWorkers = startWorkers(
       connection,
-      {
-        prefix,
-        concurrency: config.worker.concurrency,
-        lockDurationMs: config.worker.lockDurationMs,
-        // Checking for stalled jobs twice per lock period bounds take-over after a crash to about 1.5 locks.
-        stalledIntervalMs: Math.max(1000, Math.floor(config.worker.lockDurationMs / 2)),
-        reconcileEveryMs: 60_000,
-      },
+      settings,
       {
         store,
         lightsail,
@@ -221,6 +233,18 @@ async function main(): Promise<void> {
       metrics,
       logger,
     );
+    // A person waits for the answer to a command: its card goes out with the interactive retry policy.
+    const askSlack = new SlackMessenger(
+      new WebClient(config.slack.botToken, interactiveClientOptions(config)),
+      countSlackError,
+    );
+    const intakeWorker = startIntakeWorker(connection, settings, flowDeps(askSlack), logger);
+    workers = {
+      close: async () => {
+        await Promise.all([resetWorkers.close(), intakeWorker.close()]);
+      },
+      isRunning: () => resetWorkers.isRunning() && intakeWorker.isRunning(),
+    };
     const running = workers;
     stops.unshift(async () => {
       await running.close();
@@ -246,7 +270,7 @@ async function main(): Promise<void> {
     (async () => {
       for (const stop of stops)
         await stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping'));
-      await Promise.allSettled([resetQueue.close(), expiryQueue.close()]);
+      await Promise.allSettled([resetQueue.close(), expiryQueue.close(), intakeQueue.close()]);
       redis.disconnect();
       lightsail.destroy();
       clearTimeout(deadline);

@@ -16,6 +16,8 @@ export interface FlowDeps {
   groups: UserGroupDirectory;
   resetQueue: Queue;
   expiryQueue: Queue;
+  /** Acked slash commands, answered by a worker (the web side only acks and queues them). */
+  intakeQueue: Queue;
   policy: Policy;
   logger: Logger;
   metrics?: Metrics;

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { REQUEST_ID } from '../domain/reset-request.js';
 
 /** Queue names and payloads, shared by the producer (web) and the consumers (worker). */
-export const QUEUES = { reset: 'reset', expiry: 'expiry' } as const;
-/** Job names: the expiry queue carries both the expiry and the optional reminder of a request. */
-export const JOBS = { reset: 'reset', expire: 'expire', remind: 'remind' } as const;
+export const QUEUES = { reset: 'reset', expiry: 'expiry', intake: 'intake' } as const;
+/**
+ * Job names: the expiry queue carries both the expiry and the optional reminder of a request; the
+ * intake queue carries acked slash commands, answered by a worker.
+ */
+export const JOBS = { reset: 'reset', expire: 'expire', remind: 'remind', ask: 'ask' } as const;
 
 const OutboxItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reply'), text: z.string() }),
@@ -37,6 +40,34 @@ export const ExpiryJobDataSchema = z.object({
   cardUpdated: z.boolean().default(false),
 });
 export type ExpiryJobData = z.infer<typeof ExpiryJobDataSchema>;
+
+/**
+ * A slash command the web side acked, for a worker to answer: the text is parsed again there (the same
+ * parser), and the answer goes to the command's response_url.
+ */
+export const AskJobDataSchema = z.object({
+  text: z.string().max(4000),
+  userId: z.string().min(1).max(40),
+  channelId: z.string().min(1).max(40),
+  responseUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  askedAt: z.number().int().nonnegative(),
+  // The command's trigger id: a replayed or redelivered command carries the same one and is dropped.
+  deliveryId: z.string().min(1).max(200).optional(),
+});
+export type AskJobData = z.infer<typeof AskJobDataSchema>;
+
+/**
+ * An ask not answered within this time (no worker was running) is declined rather than acted on late:
+ * the person has moved on, and Slack's response_url only lasts 30 minutes.
+ */
+export const ASK_MAX_AGE_MS = 10 * 60_000;
+
+export const ASK_JOB_OPTIONS = {
+  // Never run twice on purpose: an ask that failed half-way may have posted its card.
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
 
 export function expiryJobId(requestId: string): string {
   return `expire-${requestId}`;

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RedisConnection as Redis } from '../store/redis-connection.js';
 import { createExpiryProcessor, type ExpiryWorkerDeps } from './expiry-worker.js';
+import { createIntakeProcessor, type IntakeWorkerDeps } from './intake-worker.js';
 import { QUEUES } from './jobs.js';
 import { markAbandoned, type ReconcileDeps, reconcileRequests } from './reconcile.js';
 import { createResetProcessor, type ResetWorkerDeps } from './reset-worker.js';
@@ -29,10 +30,7 @@ export function startWorkers(
   logger: Logger,
 ): RunningWorkers {
   const common = {
-    connection,
-    prefix: settings.prefix,
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
+    ...workerOptions(connection, settings),
     // A step is safe to run again (it resumes from job data), so a crash loop is the only reason to give up.
     maxStalledCount: 10,
   };
@@ -84,5 +82,38 @@ export function startWorkers(
       await Promise.all([resetWorker.close(), expiryWorker.close()]);
     },
     isRunning: () => resetWorker.isRunning() && expiryWorker.isRunning(),
+  };
+}
+
+/**
+ * Starts the worker that answers slash commands the web side acked and queued (the intake queue).
+ * An ask cut short by a crash is answered once more at most: the second try finds the request the
+ * first one recorded (one open request per distribution) and says so, rather than asking twice.
+ */
+export function startIntakeWorker(
+  connection: Redis,
+  settings: WorkerSettings,
+  deps: IntakeWorkerDeps,
+  logger: Logger,
+): RunningWorkers {
+  const worker = new Worker(QUEUES.intake, createIntakeProcessor(deps), {
+    ...workerOptions(connection, settings),
+    concurrency: settings.concurrency,
+    maxStalledCount: 1,
+  });
+  worker.on('failed', (job: Job | undefined, error: Error) => {
+    // The person may not have heard back (their response_url failed): said loudly in the logs.
+    logger.error({ err: error, jobId: job?.id }, 'a slash command could not be answered');
+  });
+  worker.on('error', (error: Error) => logger.error({ err: error }, 'worker error'));
+  return { close: () => worker.close(), isRunning: () => worker.isRunning() };
+}
+
+function workerOptions(connection: Redis, settings: WorkerSettings) {
+  return {
+    connection,
+    prefix: settings.prefix,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
   };
 }

@@ -1,15 +1,17 @@
 import type { App } from '@slack/bolt';
 import { COMMAND, parseCommandText, usageText } from '../../domain/command-text.js';
-import { distributionPicker } from '../../flow/distribution-picker.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
-import { requestReset } from '../../flow/request-reset.js';
-import { statusReport } from '../../flow/status-report.js';
+import { TRY_AGAIN_SHORTLY } from '../../flow/request-reset.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { onceOnly } from '../guards/delivery-guards.js';
+import { ASK_JOB_OPTIONS, type AskJobData, JOBS } from '../../queue/jobs.js';
 
-/** `/lightsail-reset ...`: ack at once (with the problem, if the text is wrong), then do the slow part. */
+/**
+ * `/lightsail-reset ...`: ack at once (with the problem, if the text is wrong), then queue the rest
+ * for a worker, which checks it is not a replay and answers through the command's response_url.
+ * Nothing slow runs here, so that acks stay quick however many commands arrive.
+ */
 export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics: Metrics): void {
-  app.command(COMMAND, async ({ command, ack, respond, logger }) => {
+  app.command(COMMAND, async ({ command, ack, respond }) => {
     const parsed = parseCommandText(command.text ?? '');
     if (parsed.kind === 'help') {
       await ack({ response_type: 'ephemeral', text: usageText() });
@@ -21,38 +23,24 @@ export function registerLightsailResetCommand(app: App, deps: FlowDeps, metrics:
       return;
     }
     await ack();
-    if (!(await onceOnly((id) => deps.store.firstDelivery(id), command.trigger_id, deps.logger))) return;
+    // Checked for a replay by the worker that answers it: one Redis call here, not two.
+    const ask: AskJobData = {
+      text: command.text ?? '',
+      userId: command.user_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+      askedAt: Date.now(),
+      ...(command.trigger_id ? { deliveryId: command.trigger_id } : {}),
+    };
     try {
-      if (parsed.kind === 'status') {
-        await respond({ response_type: 'ephemeral', text: await statusReport(deps) });
-        return;
-      }
-      if (parsed.kind === 'pick') {
-        await respond({ response_type: 'ephemeral', ...(await distributionPicker(deps)) });
-        return;
-      }
-      const problem = await requestReset(deps, {
-        userId: command.user_id,
-        channelId: command.channel_id,
-        distributionName: parsed.distributionName,
-        ...(parsed.kind === 'break-glass' ? { breakGlassReason: parsed.reason } : {}),
-      });
-      metrics.requests.inc({
-        outcome: problem ? 'refused' : parsed.kind === 'break-glass' ? 'break_glass' : 'carded',
-      });
-      if (problem) {
-        await respond({
-          response_type: 'ephemeral',
-          ...(typeof problem === 'string' ? { text: problem } : problem),
-        });
-      }
+      await deps.intakeQueue.add(JOBS.ask, ask, ASK_JOB_OPTIONS);
     } catch (error) {
       metrics.requests.inc({ outcome: 'error' });
-      logger.error(`request failed: ${String(error)}`);
-      await respond({
-        response_type: 'ephemeral',
-        text: ':warning: Something went wrong on my side; nothing was requested. Please try again in a minute.',
-      });
+      deps.logger.warn(
+        { err: error, user: command.user_id, channel: command.channel_id },
+        'could not queue a command',
+      );
+      await respond({ response_type: 'ephemeral', text: TRY_AGAIN_SHORTLY });
     }
   });
 }

@@ -76,8 +76,8 @@ export function replayGuard(
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { deliveryId } = describeDelivery(args.body);
-    // Slash commands are acked first and checked by their listener after the ack (onceOnly), so that
-    // no Redis round trip stands between Slack and the ack.
+    // Slash commands are acked and queued first, and checked by the worker that answers them (onceOnly),
+    // so that no Redis round trip stands between Slack and the ack.
     const isCommand = typeof (args.body as { command?: unknown } | undefined)?.command === 'string';
     if (deliveryId && !isCommand) {
       let first = true;
@@ -98,8 +98,8 @@ export function replayGuard(
 }
 
 /**
- * The replay check of a slash command, made after its ack: true when this delivery is seen for the
- * first time (or Redis cannot say, as the guard does).
+ * The replay check of a slash command, made by the worker that answers it: true when this delivery is
+ * seen for the first time (or Redis cannot say, as the guard does).
  */
 export async function onceOnly(
   firstDelivery: (deliveryId: string) => Promise<boolean>,
