@@ -74,6 +74,8 @@ export function createSlackApp(
     deferInitialization: true,
     clientOptions: interactiveClientOptions(config),
     logger: bolt,
+    // No listener reads context.conversation: Bolt's conversation store would only cost each request a lookup.
+    convoStore: false,
   });
   registerGuards(app, ourInstall, (id) => deps.store.firstDelivery(id), logger);
   registerCommands(app, deps, metrics);
