@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../../src/local/app-process.js';
 
@@ -105,12 +106,16 @@ export class ScriptProcess {
     return this;
   }
 
-  /** Runs the script to its end and returns what it printed on stdout (for one-shot scripts). */
-  static async run(script: URL, env: Record<string, string>): Promise<string> {
+  /**
+   * Runs the script to its end and returns what it printed on stdout (for one-shot scripts), at
+   * `niceness` if given (whatever the caller's own).
+   */
+  static async run(script: URL, env: Record<string, string>, niceness?: number): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script)], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (niceness !== undefined && child.pid) setPriority(child.pid, niceness);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { requestIdOfCard } from '../../src/local/conversation.js';
 import type { SlackCall } from '../../src/local/fake-slack.js';
@@ -20,6 +21,12 @@ export interface BenchStandOptions {
   lightsailLatencyMs?: number;
   /** Extra redis-server arguments (such as `--hz 200`); the stand then runs a redis-server of ours. */
   redisArgs?: string[];
+  /** The app's role (`web` to run the web side alone); default: both roles in one process. */
+  args?: string[];
+  /** Processes in the worker role to start next to the app. */
+  workers?: number;
+  /** The niceness those worker processes run at (README, "Scaling out": workers sharing a host with the web role). */
+  workerNice?: number;
 }
 
 /**
@@ -33,8 +40,13 @@ export async function startBenchStand(options: BenchStandOptions): Promise<Local
     distributions: options.distributionNames.map((name) => ({ name })),
     env: { LOG_LEVEL: 'info', ...options.env },
     ...(redis ? { redisUrl: redis.url } : {}),
+    ...(options.args ? { args: options.args } : {}),
   });
   await stand.start();
+  for (let i = 0; i < (options.workers ?? 0); i++) {
+    const worker = await stand.startWorker();
+    if (options.workerNice !== undefined && worker.pid) setPriority(worker.pid, options.workerNice);
+  }
   // stand.stop() stops the redis-server it holds: hand it ours.
   if (redis) stand.redis = redis;
   if (options.lightsailLatencyMs) {

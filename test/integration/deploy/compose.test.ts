@@ -17,6 +17,7 @@ interface Service {
   restart?: string;
   stop_grace_period?: string;
   profiles?: string[];
+  cpu_shares?: number;
   volumes?: Array<string | { target: string }>;
 }
 interface Compose {
@@ -122,6 +123,12 @@ describe('compose.yaml', () => {
       .filter((s) => s.profiles === undefined && s.image === 'lightsail-reset')
       .map((s) => words(s.command)[2] ?? 'all');
     expect(defaultRoles.some((role) => role === 'all' || role === 'worker')).toBe(true);
+  });
+
+  it('gives the extra workers a smaller CPU share than the app, whose acks Slack waits for', () => {
+    // Docker's default share is 1024.
+    expect(worker?.cpu_shares).toBeLessThan(app?.cpu_shares ?? 1024);
+    expect(worker?.cpu_shares).toBeGreaterThan(0);
   });
 
   it('holds no secret: tokens, signing secret, AWS keys and passwords come from .env', () => {
