@@ -1,7 +1,12 @@
-/** Delay before the next GetOperation: doubles from the first interval up to the largest. */
-export function nextPollDelay(pollsSoFar: number, firstMs: number, maxMs: number): number {
-  const exponent = Number.isNaN(pollsSoFar) ? 0 : Math.min(Math.max(pollsSoFar, 0), 30);
-  return Math.min(maxMs, firstMs * 2 ** exponent);
+/**
+ * Delay before the next GetOperation, from how long the operation has run: that time plus the first
+ * interval, at most the largest. Polls so land at 1, 3, 7, 15... first intervals after the reset (each
+ * gap doubles), and since it needs no count of polls, a poll that finds nothing new writes nothing and a
+ * restart keeps the pace.
+ */
+export function nextPollDelay(runningForMs: number, firstMs: number, maxMs: number): number {
+  const ran = Number.isNaN(runningForMs) ? 0 : Math.max(runningForMs, 0);
+  return Math.min(maxMs, firstMs + ran);
 }
 
 /** Jittered exponential backoff for retrying a failed call: `attempt` counts from 1. */

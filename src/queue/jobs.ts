@@ -24,9 +24,9 @@ export const ResetJobDataSchema = z.object({
   // A reset found through GetDistributionLatestCacheReset (after a crash) has no operation id to poll.
   adoptedResetAt: z.number().optional(),
   lastStatus: z.string().optional(),
-  // The request's startedAt, so that a poll which finds nothing new need not read the request.
+  // The request's startedAt, so that a poll which finds nothing new need not read the request, and
+  // the poll schedule (a function of how long the operation has run).
   runningSince: z.number().optional(),
-  polls: z.number().int().nonnegative().default(0),
   lightsailFailures: z.number().int().nonnegative().default(0),
   slackFailures: z.number().int().nonnegative().default(0),
   // A send time reserved in the channel's schedule, used when the job wakes up for it.

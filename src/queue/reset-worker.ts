@@ -92,7 +92,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
     const now = () => Date.now();
 
     // Most steps are polls that find the operation as it was: they need nothing of the request but
-    // when it started (kept in job data since then), so they do not read it.
+    // when it started (kept in job data since then), so they do not read it, and write nothing.
     let polled: { snapshot: OperationSnapshot } | { error: unknown } | undefined;
     const { operationId: knownOperation, runningSince } = data;
     if (data.phase === 'poll' && knownOperation && runningSince !== undefined && data.outbox.length === 0) {
@@ -100,14 +100,15 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
         (snapshot) => ({ snapshot }),
         (error: unknown) => ({ error }),
       );
+      const runningFor = now() - runningSince;
       const quiet =
         'snapshot' in polled &&
         polled.snapshot.status === data.lastStatus &&
         !polled.snapshot.isTerminal &&
-        now() - runningSince < deps.polling.operationTimeoutMs;
+        runningFor < deps.polling.operationTimeoutMs;
       if (quiet) {
-        await save({ polls: data.polls + 1, lightsailFailures: 0 });
-        const delay = nextPollDelay(data.polls, deps.polling.intervalMs, deps.polling.maxIntervalMs);
+        if (data.lightsailFailures > 0) await save({ lightsailFailures: 0 });
+        const delay = nextPollDelay(runningFor, deps.polling.intervalMs, deps.polling.maxIntervalMs);
         await job.moveToDelayed(now() + delay, token);
         throw new DelayedError();
       }
@@ -286,25 +287,29 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
       if (snapshot) {
         const changed = snapshot.status !== data.lastStatus;
         const polled: Partial<ResetJobData> = {
-          polls: data.polls + 1,
           lightsailFailures: 0,
           ...(changed ? { lastStatus: snapshot.status } : {}),
         };
         // A terminal status ends the request: its transition records the status, and one write of the
-        // job data (in finish) carries the count with the final messages.
+        // job data (in finish) carries this poll's fields with the final messages.
         if (!snapshot.isTerminal) {
-          // One write a poll: the count, and the status change with its reply when there is one.
-          await save({
-            ...polled,
-            ...(changed
-              ? {
-                  outbox: enqueue([
-                    { kind: 'card' },
-                    { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
-                  ]),
-                }
-              : {}),
-          });
+          // Written only when there is something to keep: a status change with its reply, a failure
+          // count to clear, or the start time that lets the next polls skip reading the request.
+          const since = data.runningSince === undefined ? request.startedAt : undefined;
+          if (changed || data.lightsailFailures > 0 || since !== undefined) {
+            await save({
+              ...polled,
+              ...(since !== undefined ? { runningSince: since } : {}),
+              ...(changed
+                ? {
+                    outbox: enqueue([
+                      { kind: 'card' },
+                      { kind: 'reply', text: threadMessages.statusChanged(snapshot.status, elapsed) },
+                    ]),
+                  }
+                : {}),
+            });
+          }
           if (changed) {
             await deps.store.annotate(data.requestId, { operationStatus: snapshot.status });
             request = { ...request, operationStatus: snapshot.status };
@@ -347,7 +352,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
             'timed-out',
           );
         } else {
-          wakeAt = now() + nextPollDelay(data.polls, deps.polling.intervalMs, deps.polling.maxIntervalMs);
+          wakeAt = now() + nextPollDelay(elapsed, deps.polling.intervalMs, deps.polling.maxIntervalMs);
         }
       }
     }

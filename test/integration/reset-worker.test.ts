@@ -15,6 +15,7 @@ const NAMES = [
   'resumed',
   'timeout',
   'status-steps',
+  'quiet-polls',
 ];
 
 describe('the reset worker against the fake Lightsail and a real Redis', () => {
@@ -93,6 +94,30 @@ describe('the reset worker against the fake Lightsail and a real Redis', () => {
       expect.stringContaining('*Started*'),
     ]);
     expect(thread.at(-1)).toMatch(/Succeeded/);
+  });
+
+  it('writes nothing to the job for polls that find the operation as it was', async () => {
+    h.lightsail.setOperationScript((name) =>
+      name === 'quiet-polls'
+        ? { statuses: [...Array(8).fill('Started'), 'Succeeded'] }
+        : { statuses: ['Started', 'Started', 'Succeeded'] },
+    );
+    const request = await h.approvedRequest('quiet-polls');
+    await h.enqueue(request.id);
+    const pollsOf = () => {
+      const op = h.lightsail.operations().find((o) => o.distributionName === 'quiet-polls');
+      return h.lightsail.callsOf('GetOperation').filter((c) => c.input.operationId === op?.id).length;
+    };
+    // Once "Reset started" is in the thread (replies in this channel are paced) and a poll has come back
+    // as it was, the job holds all it will until the operation ends.
+    const first = await h.slack.waitFor(() => h.thread(request).length > 0 && pollsOf());
+    await h.slack.waitFor(() => pollsOf() > first);
+    const before = (await h.queue.getJob(request.id))?.data;
+    expect(before?.outbox).toEqual([]);
+    await h.slack.waitFor(() => pollsOf() >= first + 3);
+    expect((await h.queue.getJob(request.id))?.data).toEqual(before);
+    expect((await h.settled(request.id)).state).toBe('succeeded');
+    expect(pollsOf()).toBe(9);
   });
 
   it('reports a Failed operation with its errorCode and errorDetails', async () => {

@@ -8,32 +8,44 @@ const MAX = 30_000;
 describe('nextPollDelay', () => {
   it.each([
     [0, 2_000],
-    [1, 4_000],
-    [2, 8_000],
-    [3, 16_000],
-    [4, 30_000],
-    [10, 30_000],
+    [2_000, 4_000],
+    [6_000, 8_000],
+    [14_000, 16_000],
+    [27_999, 29_999],
+    [28_000, 30_000],
+    [600_000, 30_000],
     [-1, 2_000],
-    [-1_000, 2_000],
-    [1_000_000, 30_000],
+    [-1_000_000, 2_000],
     [Number.MAX_SAFE_INTEGER, 30_000],
     [Number.POSITIVE_INFINITY, 30_000],
     [Number.NEGATIVE_INFINITY, 2_000],
-  ])('after %d polls waits %d ms', (polls, delay) => {
-    expect(nextPollDelay(polls, FIRST, MAX)).toBe(delay);
+    [Number.NaN, 2_000],
+  ])('after the operation ran %d ms waits %d ms', (ranMs, delay) => {
+    expect(nextPollDelay(ranMs, FIRST, MAX)).toBe(delay);
   });
 
-  it('never goes above the largest delay nor below the first, and never shrinks', () => {
+  it('lands polls at 1, 3, 7, 15 first intervals after the reset: each gap doubles, up to the largest', () => {
+    const pollTimes: number[] = [];
+    let at = 0;
+    for (let i = 0; i < 8; i++) {
+      at += nextPollDelay(at, FIRST, MAX);
+      pollTimes.push(at);
+    }
+    expect(pollTimes).toEqual([2_000, 6_000, 14_000, 30_000, 60_000, 90_000, 120_000, 150_000]);
+  });
+
+  it('never goes above the largest delay nor below the first, and never shrinks as the operation runs on', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: -100, max: 10_000 }),
+        fc.integer({ min: -100_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
         fc.integer({ min: 1, max: 60_000 }),
         fc.integer({ min: 1, max: 600_000 }),
-        (polls, first, max) => {
-          const delay = nextPollDelay(polls, first, max);
+        (ranMs, later, first, max) => {
+          const delay = nextPollDelay(ranMs, first, max);
           expect(delay).toBeLessThanOrEqual(max);
           expect(delay).toBeGreaterThanOrEqual(Math.min(first, max));
-          expect(nextPollDelay(polls + 1, first, max)).toBeGreaterThanOrEqual(delay);
+          expect(nextPollDelay(ranMs + later, first, max)).toBeGreaterThanOrEqual(delay);
         },
       ),
     );
