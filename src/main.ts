@@ -11,6 +11,7 @@ import { LightsailGateway } from './lightsail/lightsail-gateway.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, watchQueues, zeroKnownSeries } from './observability/metrics.js';
+import { releaseMemoryWhenIdle } from './observability/release-idle-memory.js';
 import { QUEUES } from './queue/jobs.js';
 import { type RunningWorkers, startIntakeWorker, startWorkers } from './queue/start-workers.js';
 import type { Installation } from './slack/guards/delivery-guards.js';
@@ -256,6 +257,10 @@ async function main(): Promise<void> {
     metrics.workerRunning.set(1);
     logger.info({ prefix }, 'worker role running');
   }
+
+  // After a burst, hand the heap V8 grew back to the system once the process is idle again.
+  const idleMemory = releaseMemoryWhenIdle(logger);
+  stops.push(async () => idleMemory.stop());
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,0 +1,92 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Logger } from './logger.js';
+
+export interface IdleMemoryRules {
+  /** Event-loop utilization over the last period at or below which the process counts as idle. */
+  maxUtilization: number;
+  /** How much the V8 heap must have grown since the last collection for one to be worth it. */
+  minGrowthBytes: number;
+  /** At most one collection this often, whatever light load keeps the heap up. */
+  minGapMs: number;
+}
+
+export const IDLE_MEMORY_RULES: IdleMemoryRules = {
+  maxUtilization: 0.02,
+  minGrowthBytes: 32 * 2 ** 20,
+  minGapMs: 60_000,
+};
+
+/** Whether to collect now: the process sat idle over the last period, after its heap grew by a burst. */
+export function shouldReleaseMemory(
+  reading: {
+    utilization: number;
+    heapBytes: number;
+    heapAfterLastRelease: number;
+    msSinceLastRelease: number;
+  },
+  rules: IdleMemoryRules = IDLE_MEMORY_RULES,
+): boolean {
+  return (
+    reading.utilization <= rules.maxUtilization &&
+    reading.heapBytes - reading.heapAfterLastRelease >= rules.minGrowthBytes &&
+    reading.msSinceLastRelease >= rules.minGapMs
+  );
+}
+
+/** V8's full collection, made callable at run time (as --expose-gc would); undefined if V8 refuses. */
+function fullCollection(): (() => void) | undefined {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * After a burst (hundreds of resets or commands), V8 keeps the heap it grew to until its own memory
+ * reducer happens to run, which may be minutes. This checks every `everyMs` and, once the process has
+ * been idle for a whole period after its heap grew, runs one full collection, which gives the memory
+ * back to the system. Idle means the event loop was busy at most 2 % of the period, so a collection
+ * (tens of ms) never lands in the middle of work; and at most one a minute, so light steady load that
+ * keeps the heap up never turns it into a habit.
+ */
+export function releaseMemoryWhenIdle(
+  logger: Logger,
+  everyMs = 5_000,
+  rules: IdleMemoryRules = IDLE_MEMORY_RULES,
+): { stop: () => void } {
+  const collect = fullCollection();
+  if (!collect) {
+    logger.debug('V8 offers no full collection here; memory is left to its own reducer');
+    return { stop: () => {} };
+  }
+  let heapAfterLastRelease = getHeapStatistics().total_heap_size;
+  let lastReleaseAt = Number.NEGATIVE_INFINITY;
+  let since: EventLoopUtilization = performance.eventLoopUtilization();
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const utilization = performance.eventLoopUtilization(now, since).utilization;
+    since = now;
+    const heapBytes = getHeapStatistics().total_heap_size;
+    const msSinceLastRelease = Date.now() - lastReleaseAt;
+    if (!shouldReleaseMemory({ utilization, heapBytes, heapAfterLastRelease, msSinceLastRelease }, rules)) {
+      // A heap that shrank by itself sets the new floor, so growth is always counted from the lowest point.
+      heapAfterLastRelease = Math.min(heapAfterLastRelease, heapBytes);
+      return;
+    }
+    collect();
+    lastReleaseAt = Date.now();
+    heapAfterLastRelease = getHeapStatistics().total_heap_size;
+    logger.debug(
+      { heapMiB: Math.round(heapBytes / 2 ** 20), afterMiB: Math.round(heapAfterLastRelease / 2 ** 20) },
+      'idle after a busy spell: memory handed back',
+    );
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runNodeToExit } from '../../../src/local/app-process.js';
+
+const MODULE = new URL('../../../dist/observability/release-idle-memory.js', import.meta.url).href;
+
+// A process of its own, so that nothing else in it allocates or works: a burst of garbage, then rest.
+const SCRIPT = `
+import { getHeapStatistics } from 'node:v8';
+import { releaseMemoryWhenIdle } from ${JSON.stringify(MODULE)};
+const heap = () => getHeapStatistics().total_heap_size;
+const logged = [];
+const logger = { debug: (fields, message) => logged.push(message ?? fields) };
+releaseMemoryWhenIdle(logger, 200);
+let keep = [];
+for (let round = 0; round < 300; round++) {
+  keep.push(Array.from({ length: 5000 }, (_, i) => ({ i, text: 'x'.repeat(40) + i })));
+  if (keep.length > 40) keep.shift();
+}
+keep = [];
+const burst = heap();
+setInterval(() => {}, 1000);
+setTimeout(() => {
+  process.stdout.write(JSON.stringify({ burst, rested: heap(), logged }) + '\\n');
+  process.exit(0);
+}, 1500);
+`;
+
+describe('releaseMemoryWhenIdle', () => {
+  it('hands the heap a burst grew back once the process rests, and says so at debug', async () => {
+    const { code, output } = await runNodeToExit(['--input-type=module', '-e', SCRIPT], {});
+    expect(code, output).toBe(0);
+    const { burst, rested, logged } = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
+      burst: number;
+      rested: number;
+      logged: string[];
+    };
+    expect(burst).toBeGreaterThan(100 * 2 ** 20);
+    expect(rested).toBeLessThan(burst / 2);
+    expect(logged).toContain('idle after a busy spell: memory handed back');
+  });
+});
