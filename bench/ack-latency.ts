@@ -1,11 +1,10 @@
-import { setPriority } from 'node:os';
 import { STAND_BOT_TOKEN, STAND_SIGNING_SECRET } from '../src/local/local-stand.js';
 import { freePort } from '../src/local/redis-server.js';
 import { BARE_BOLT_SCRIPT } from './baselines/minimal-job.js';
 import type { ChartSeries } from './lib/latency-chart.js';
 import type { BenchMode, BenchOutcome, Log } from './lib/mode.js';
 import { type OpenLoopResult, runOpenLoop } from './lib/open-loop.js';
-import { cpuMs, ScriptProcess, waitForCpuQuiet } from './lib/processes.js';
+import { cpuMs, renice, ScriptProcess, waitForCpuQuiet } from './lib/processes.js';
 import { channelId, startBenchStand } from './lib/stand.js';
 import { max, median, summarize } from './lib/stats.js';
 import { factor, met, ms, type Row } from './lib/table.js';
@@ -85,7 +84,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     await bolt.start();
     // The fakes of Slack and Lightsail serve from this process; in production they are remote and
     // cost our host nothing, so here they yield the CPU to the apps under test and the generator.
-    setPriority(STAND_IN_NICE);
+    renice(process.pid, STAND_IN_NICE);
     const urls: Record<Who, string> = {
       ours: split.eventsUrl,
       one: one.eventsUrl,
@@ -133,7 +132,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
       }
     }
   } finally {
-    setPriority(0);
+    renice(process.pid, 0);
     await bolt.stop();
     await Promise.all([split.stop(), one.stop()]);
   }

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../../src/local/app-process.js';
@@ -15,6 +15,29 @@ export function cpuMs(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Sets the niceness of every thread of a process, as starting it under `nice -n` would. On Linux,
+ * setpriority() of a pid reaches only its main thread: V8's helper threads (the collector's among them)
+ * and libuv's pool keep the niceness they were created with. The main thread goes first, so that a
+ * thread it creates meanwhile inherits the new niceness.
+ */
+export function renice(pid: number, niceness: number): void {
+  setPriority(pid, niceness);
+  let threads: string[] = [];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return; // the process has already ended
+  }
+  for (const tid of threads) {
+    try {
+      setPriority(Number(tid), niceness);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
 }
 
 /** Resident set size of a process in MiB, from /proc/<pid>/status. */
@@ -115,7 +138,7 @@ export class ScriptProcess {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (niceness !== undefined && child.pid) setPriority(child.pid, niceness);
+    if (niceness !== undefined && child.pid) renice(child.pid, niceness);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,11 +1,10 @@
-import { setPriority } from 'node:os';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { requestIdOfCard } from '../../src/local/conversation.js';
 import type { SlackCall } from '../../src/local/fake-slack.js';
 import { DEMO_PEOPLE, type LocalStand } from '../../src/local/local-stand.js';
 import { startRedisServer } from '../../src/local/redis-server.js';
 import { snapshotLocalStand } from './build-snapshot.js';
-import { waitUntil } from './processes.js';
+import { renice, waitUntil } from './processes.js';
 
 /** An approval card the app posted: where it is and which request its buttons carry. */
 export interface Card {
@@ -45,7 +44,7 @@ export async function startBenchStand(options: BenchStandOptions): Promise<Local
   await stand.start();
   for (let i = 0; i < (options.workers ?? 0); i++) {
     const worker = await stand.startWorker();
-    if (options.workerNice !== undefined && worker.pid) setPriority(worker.pid, options.workerNice);
+    if (options.workerNice !== undefined && worker.pid) renice(worker.pid, options.workerNice);
   }
   // stand.stop() stops the redis-server it holds: hand it ours.
   if (redis) stand.redis = redis;
