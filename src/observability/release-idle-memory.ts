@@ -8,14 +8,14 @@ export interface IdleMemoryRules {
   maxUtilization: number;
   /** How much the V8 heap must have grown since the last collection for one to be worth it. */
   minGrowthBytes: number;
-  /** At most one collection this often, whatever light load keeps the heap up. */
+  /** At most one collection this often, whatever load comes and goes. */
   minGapMs: number;
 }
 
 export const IDLE_MEMORY_RULES: IdleMemoryRules = {
   maxUtilization: 0.02,
   minGrowthBytes: 32 * 2 ** 20,
-  minGapMs: 60_000,
+  minGapMs: 10_000,
 };
 
 /** Whether to collect now: the process sat idle over the last period, after its heap grew by a burst. */
@@ -49,15 +49,17 @@ function fullCollection(): (() => void) | undefined {
 
 /**
  * After a burst (hundreds of resets or commands), V8 keeps the heap it grew to until its own memory
- * reducer happens to run, which may be minutes. This checks every `everyMs` and, once the process has
- * been idle for a whole period after its heap grew, runs one full collection, which gives the memory
- * back to the system. Idle means the event loop was busy at most 2 % of the period, so a collection
- * (tens of ms) never lands in the middle of work; and at most one a minute, so light steady load that
- * keeps the heap up never turns it into a habit.
+ * reducer happens to run, which may be minutes. This checks every `everyMs` (a second: the check is a
+ * few microseconds) and, once the process has been idle for a whole period after its heap grew, runs one
+ * full collection, which gives the memory back to the system within seconds of the burst's end. Idle
+ * means the event loop was busy at most 2 % of the period, so a collection (tens of ms) never lands in
+ * the middle of work; it needs the heap to have grown by 32 MiB since the last one, and comes at most
+ * every 10 s, so that bursts close together (a warm-up, then the real one) each get theirs, while load
+ * that comes and goes never makes collections a habit.
  */
 export function releaseMemoryWhenIdle(
   logger: Logger,
-  everyMs = 5_000,
+  everyMs = 1_000,
   rules: IdleMemoryRules = IDLE_MEMORY_RULES,
 ): { stop: () => void } {
   const collect = fullCollection();

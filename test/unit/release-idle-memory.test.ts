@@ -7,12 +7,12 @@ const NEVER = Number.POSITIVE_INFINITY;
 describe('shouldReleaseMemory', () => {
   it.each([
     { utilization: 0, grownMiB: 200, sinceMs: NEVER, release: true, why: 'idle after a burst' },
-    { utilization: 0.02, grownMiB: 32, sinceMs: 60_000, release: true, why: 'on every limit' },
+    { utilization: 0.02, grownMiB: 32, sinceMs: 10_000, release: true, why: 'on every limit' },
     { utilization: 0.021, grownMiB: 200, sinceMs: NEVER, release: false, why: 'still working' },
     { utilization: 0.9, grownMiB: 500, sinceMs: NEVER, release: false, why: 'in the middle of a burst' },
     { utilization: 0, grownMiB: 31.9, sinceMs: NEVER, release: false, why: 'the heap barely grew' },
     { utilization: 0, grownMiB: -50, sinceMs: NEVER, release: false, why: 'the heap shrank by itself' },
-    { utilization: 0, grownMiB: 200, sinceMs: 59_999, release: false, why: 'one ran under a minute ago' },
+    { utilization: 0, grownMiB: 200, sinceMs: 9_999, release: false, why: 'one ran under 10 s ago' },
   ])(
     '$why: utilization $utilization, heap +$grownMiB MiB, last $sinceMs ms ago -> $release',
     ({ utilization, grownMiB, sinceMs, release }) => {
@@ -28,7 +28,7 @@ describe('shouldReleaseMemory', () => {
     },
   );
 
-  it('defaults to 2 % utilization, 32 MiB of growth and one a minute at most', () => {
-    expect(IDLE_MEMORY_RULES).toEqual({ maxUtilization: 0.02, minGrowthBytes: 32 * MiB, minGapMs: 60_000 });
+  it('defaults to 2 % utilization, 32 MiB of growth and one every 10 s at most', () => {
+    expect(IDLE_MEMORY_RULES).toEqual({ maxUtilization: 0.02, minGrowthBytes: 32 * MiB, minGapMs: 10_000 });
   });
 });
