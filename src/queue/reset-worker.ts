@@ -286,7 +286,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
             );
       if (snapshot) {
         const changed = snapshot.status !== data.lastStatus;
-        const polled: Partial<ResetJobData> = {
+        const pollFields: Partial<ResetJobData> = {
           lightsailFailures: 0,
           ...(changed ? { lastStatus: snapshot.status } : {}),
         };
@@ -298,7 +298,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
           const since = data.runningSince === undefined ? request.startedAt : undefined;
           if (changed || data.lightsailFailures > 0 || since !== undefined) {
             await save({
-              ...polled,
+              ...pollFields,
               ...(since !== undefined ? { runningSince: since } : {}),
               ...(changed
                 ? {
@@ -324,7 +324,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
               (r) => threadMessages.succeeded(r, elapsed),
               'succeeded',
               undefined,
-              polled,
+              pollFields,
             );
           } else {
             await finish(
@@ -337,7 +337,7 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
               (r) => threadMessages.operationFailed(r, snapshot.errorCode, snapshot.errorDetails, elapsed),
               'failed',
               [snapshot.errorCode, snapshot.errorDetails].filter(Boolean).join(': '),
-              polled,
+              pollFields,
             );
           }
         } else if (elapsed >= deps.polling.operationTimeoutMs) {
