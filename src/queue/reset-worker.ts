@@ -8,6 +8,7 @@ import type { LightsailGateway, OperationSnapshot } from '../lightsail/lightsail
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
+  CHANNEL_MIN_GAP_MS,
   CHANNEL_SPACING_MS,
   isPermanentSlackError,
   type SlackMessenger,
@@ -379,6 +380,14 @@ export function createResetProcessor(deps: ResetWorkerDeps) {
           if (slot > now() + 20) {
             await save({ channelSlotAt: slot });
             return slot;
+          }
+          // The slot says when to aim; this holds a reply that woke late from crowding the next post
+          // (any reset's, any process's), sent on time to its own slot.
+          const claimedAt = now();
+          const sendAt = await deps.store.claimChannelSend(request.channelId, claimedAt, CHANNEL_MIN_GAP_MS);
+          if (sendAt > claimedAt) {
+            await save({ channelSlotAt: sendAt });
+            return sendAt;
           }
         }
         try {

@@ -43,11 +43,15 @@ export function isNotInChannel(error: unknown): boolean {
  * Slack allows about one a second; the margin absorbs timer jitter.
  */
 export const CHANNEL_SPACING_MS = 1_100;
+/** The least time between two posts actually sent in one channel, however late one of them woke. */
+export const CHANNEL_MIN_GAP_MS = 1_050;
 
 /** A schedule of send times per channel shared by every process (the request store keeps it in Redis). */
 export interface ChannelPace {
   /** Reserves the next free send time in the channel, `spacingMs` after the previous one (or `now`). */
   reserveChannelSlot(channel: string, now: number, spacingMs: number): Promise<number>;
+  /** Claims the channel for a post sent now: `now` if granted, else when to try again. */
+  claimChannelSend(channel: string, now: number, minGapMs: number): Promise<number>;
 }
 
 /** The Slack Web API calls the bot makes, over a WebClient whose retry policy the caller chose. */
@@ -164,5 +168,19 @@ async function waitForSlot(pace: ChannelPace, channel: string): Promise<void> {
   } catch {
     return;
   }
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (wait > 0) await sleep(wait);
+  // The slot says when to aim; the claim holds a post that woke late from crowding the next one.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let at: number;
+    const now = Date.now();
+    try {
+      at = await pace.claimChannelSend(channel, now, CHANNEL_MIN_GAP_MS);
+    } catch {
+      return;
+    }
+    if (at <= now) return;
+    await sleep(at - now);
+  }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

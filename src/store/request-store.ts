@@ -361,6 +361,28 @@ export class RequestStore {
     return Number(at);
   }
 
+  /**
+   * Claims the channel for a post about to be sent now, if the last post sent there (by any process) was
+   * at least `minGapMs` ago: returns `now` when granted, else the time to try again. A reserved slot
+   * says when to aim; this holds whatever woke late, since a post sent late to its slot would otherwise
+   * crowd the next one, sent on time to its own.
+   */
+  async claimChannelSend(channel: string, now: number, minGapMs: number): Promise<number> {
+    const at = await this.redis.eval(
+      `local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+       local now = tonumber(ARGV[1])
+       local gap = tonumber(ARGV[2])
+       if now < last + gap then return last + gap end
+       redis.call('SET', KEYS[1], now, 'PX', gap * 10)
+       return now`,
+      1,
+      `${this.prefix}:channel-sent:${channel}`,
+      String(now),
+      String(minGapMs),
+    );
+    return Number(at);
+  }
+
   async activeIds(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
   }

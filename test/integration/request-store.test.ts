@@ -187,4 +187,16 @@ describe('the request store on a real Redis', () => {
     // A reservation after the schedule has run out starts from then.
     expect(await store.reserveChannelSlot('C0PACE', now + 10_000, 1100)).toBe(now + 10_000);
   });
+
+  it('lets a post be sent only once the last one sent in its channel is far enough back', async () => {
+    const now = 2_000_000;
+    // Two posters claim the same moment: one is granted, the other told when the gap has passed.
+    const claims = await Promise.all([0, 1].map(() => store.claimChannelSend('C0SENT', now, 1050)));
+    expect([...claims].sort((a, b) => a - b)).toEqual([now, now + 1050]);
+    // A post that woke late to its slot does not crowd the next one: it waits out the gap.
+    expect(await store.claimChannelSend('C0SENT', now + 1000, 1050)).toBe(now + 1050);
+    expect(await store.claimChannelSend('C0SENT', now + 1050, 1050)).toBe(now + 1050);
+    expect(await store.claimChannelSend('C0SENT', now + 1100, 1050)).toBe(now + 2100);
+    expect(await store.claimChannelSend('C0ELSE', now + 1100, 1050)).toBe(now + 1100);
+  });
 });
