@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerHarness } from '../support/worker-harness.js';
+import { CHANNEL_MIN_GAP_MS } from '../../src/slack/slack-messenger.js';
+import { CHANNEL, WorkerHarness } from '../support/worker-harness.js';
 
 const NAMES = [
   'happy',
@@ -16,6 +17,7 @@ const NAMES = [
   'timeout',
   'status-steps',
   'quiet-polls',
+  'paced',
 ];
 
 describe('the reset worker against the fake Lightsail and a real Redis', () => {
@@ -118,6 +120,23 @@ describe('the reset worker against the fake Lightsail and a real Redis', () => {
     expect((await h.queue.getJob(request.id))?.data).toEqual(before);
     expect((await h.settled(request.id)).state).toBe('succeeded');
     expect(pollsOf()).toBe(9);
+  });
+
+  it('holds a reply whose slot came until the last post sent in the channel is far enough back', async () => {
+    const request = await h.approvedRequest('paced');
+    // Another process has just sent a post in the channel, late to its own slot: the schedule of
+    // slots is free, but the last send was now.
+    await h.redis.del(`${h.prefix}:channel-pace:${CHANNEL}`);
+    const sentAt = Date.now();
+    await h.redis.set(`${h.prefix}:channel-sent:${CHANNEL}`, String(sentAt), 'PX', 60_000);
+    const from = h.slack.calls.length;
+    await h.enqueue(request.id);
+    await h.settled(request.id);
+    const first = h.slack.calls
+      .slice(from)
+      .find((c) => c.method === 'chat.postMessage' && c.args.thread_ts === request.cardTs);
+    expect(first?.args.text).toMatch(/Reset started/);
+    expect(first?.at).toBeGreaterThanOrEqual(sentAt + CHANNEL_MIN_GAP_MS);
   });
 
   it('reports a Failed operation with its errorCode and errorDetails', async () => {
