@@ -155,10 +155,12 @@ describe('the workflow step when nobody decides, or the requester withdraws', ()
 
   it('fails the step when the request expires', async () => {
     const run = await stand.executeStep(RESET_STEP_CALLBACK_ID, inputs('wf-expire', 'C0WFEXP'));
-    await cardIn(stand, 'C0WFEXP');
+    const { card } = await cardIn(stand, 'C0WFEXP');
     const failed = await stand.slack.waitFor(() => completionsOf(stand, run.executionId)[0], 20_000);
     expect(failed).toMatchObject({ kind: 'error' });
     expect(failed.error).toMatch(/^The cache reset of wf-expire expired: nobody approved it in time/);
+    // Its thread reply is paced after the card: waited for, so that it lands in no later test's count.
+    await stand.slack.waitFor(() => stand.slack.thread('C0WFEXP', card.ts)[0], 20_000);
   });
 
   it('fails the step when the requester cancels', async () => {
@@ -168,6 +170,8 @@ describe('the workflow step when nobody decides, or the requester withdraws', ()
     const failed = await stand.slack.waitFor(() => completionsOf(stand, run.executionId)[0]);
     expect(failed.error).toMatch(/^The cache reset of wf-cancel was cancelled/);
     expect(resetCalls(stand, 'wf-cancel')).toHaveLength(0);
+    // Its thread reply is paced after the card: waited for, so that it lands in no later test's count.
+    await stand.slack.waitFor(() => stand.slack.thread('C0WFCAN', card.ts)[0], 20_000);
   });
 
   it('fails every step with fuzzed inputs, posting and resetting nothing (property)', async () => {
