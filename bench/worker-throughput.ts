@@ -294,7 +294,7 @@ export async function benchWorkerThroughput(mode: BenchMode, log: Log): Promise<
     const idle = fixed(med(runs, (r) => r.idleRssMiB));
     const warm = fixed(med(runs, (r) => r.warmRssMiB));
     const after = fixed(med(runs, (r) => r.afterRssMiB));
-    return `${idle} → ${after} MiB (+${percent(med(runs, growth))}; from warm idle ${warm} MiB: +${percent(med(runs, warmGrowth))})`;
+    return `${idle} → ${after} MiB (${signedPercent(med(runs, growth))}; from warm idle ${warm} MiB: ${signedPercent(med(runs, warmGrowth))})`;
   };
   const oursGrowth = med(ours, growth);
   const idleAgain = (runs: Run[]) =>

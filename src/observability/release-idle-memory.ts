@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import type { Logger } from './logger.js';
 
 export interface IdleMemoryRules {
@@ -36,30 +36,35 @@ export function shouldReleaseMemory(
 }
 
 /**
- * V8's full collection, made callable at run time (as --expose-gc would), compacting every page;
- * undefined if V8 refuses. A plain full collection frees the burst's objects but keeps nearly every
- * page they filled, since each still holds a few survivors (measured on the throughput bench: heap
- * 159 → 117 MiB with 38 MiB live); compacting moves the survivors together so the pages go back to the
- * system (171 → 75 MiB). The flag is V8's own, read at each full collection, and is set only for this one.
+ * V8's most thorough collection, the one it runs on a low-memory warning: full collections until nothing
+ * more is freed, compacting, and shrinking the young generation back to its least. Reached through
+ * DevTools' `HeapProfiler.collectGarbage` on an in-process inspector session (no port is opened); undefined
+ * where Node was built without the inspector. A plain full collection (`gc()`) is not enough: it keeps the
+ * pages the burst's few survivors sit on (measured on the throughput bench: heap 159 → 117 MiB with 38 MiB
+ * live), and on Node 20 it keeps the young generation at the size the burst grew it to (32 MiB), since
+ * V8 shrinks that only once allocation has been low for 5 s. `done` is called once it is over.
  */
-function fullCollection(): (() => void) | undefined {
-  let gc: unknown = globalThis.gc;
+function lowMemoryCollection(): ((done: (error?: Error) => void) => void) | undefined {
+  let Session: typeof import('node:inspector').Session;
   try {
-    if (typeof gc !== 'function') {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc');
-    }
+    Session = createRequire(import.meta.url)('node:inspector').Session;
   } catch {
     return undefined;
   }
-  if (typeof gc !== 'function') return undefined;
-  const collect = gc as () => void;
-  return () => {
-    setFlagsFromString('--compact-on-every-full-gc');
+  return (done) => {
+    const session = new Session();
+    const end = (error?: Error) => {
+      // Not from inside the answer's callback: Node 20 hangs if a session is closed while it answers.
+      setImmediate(() => {
+        session.disconnect();
+        done(error);
+      });
+    };
     try {
-      collect();
-    } finally {
-      setFlagsFromString('--no-compact-on-every-full-gc');
+      session.connect();
+      session.post('HeapProfiler.collectGarbage', (error) => end(error ?? undefined));
+    } catch (error) {
+      end(error instanceof Error ? error : new Error(String(error)));
     }
   };
 }
@@ -67,27 +72,29 @@ function fullCollection(): (() => void) | undefined {
 /**
  * After a burst (hundreds of resets or commands), V8 keeps the heap it grew to until its own memory
  * reducer happens to run, which may be minutes. This checks every `everyMs` (a second: the check is a
- * few microseconds) and, once the process has been idle for a whole period after its heap grew, runs one
- * compacting full collection, which gives the memory back to the system within seconds of the burst's end. Idle
- * means the event loop was busy at most 2 % of the period, so a collection (tens of ms) never lands in
- * the middle of work; it needs the heap to have grown by 32 MiB since the last one, and comes at most
- * every 10 s, so that bursts close together (a warm-up, then the real one) each get theirs, while load
- * that comes and goes never makes collections a habit.
+ * few microseconds) and, once the process has been idle for a whole period after its heap grew, asks V8
+ * for its low-memory collection, which gives the memory back to the system within a second or two of
+ * the burst's end. Idle means the event loop was busy at most 2 % of the period, so the collection (tens
+ * of ms) never lands in the middle of work; it needs the heap to have grown by 32 MiB since the last one,
+ * and comes at most every 10 s, so that bursts close together (a warm-up, then the real one) each get
+ * theirs, while load that comes and goes never makes collections a habit.
  */
 export function releaseMemoryWhenIdle(
   logger: Logger,
   everyMs = 1_000,
   rules: IdleMemoryRules = IDLE_MEMORY_RULES,
 ): { stop: () => void } {
-  const collect = fullCollection();
+  const collect = lowMemoryCollection();
   if (!collect) {
-    logger.debug('V8 offers no full collection here; memory is left to its own reducer');
+    logger.debug('this Node has no inspector to ask V8 for a collection; memory is left to its own reducer');
     return { stop: () => {} };
   }
   let heapAfterLastRelease = getHeapStatistics().total_heap_size;
   let lastReleaseAt = Number.NEGATIVE_INFINITY;
   let since: EventLoopUtilization = performance.eventLoopUtilization();
+  let collecting = false;
   const timer = setInterval(() => {
+    if (collecting) return;
     const now = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(now, since).utilization;
     since = now;
@@ -98,13 +105,21 @@ export function releaseMemoryWhenIdle(
       heapAfterLastRelease = Math.min(heapAfterLastRelease, heapBytes);
       return;
     }
-    collect();
-    lastReleaseAt = Date.now();
-    heapAfterLastRelease = getHeapStatistics().total_heap_size;
-    logger.debug(
-      { heapMiB: Math.round(heapBytes / 2 ** 20), afterMiB: Math.round(heapAfterLastRelease / 2 ** 20) },
-      'idle after a busy spell: memory handed back',
-    );
+    collecting = true;
+    collect((error) => {
+      collecting = false;
+      // Counted as a release even if it failed, so that a failing one is not retried every second.
+      lastReleaseAt = Date.now();
+      heapAfterLastRelease = getHeapStatistics().total_heap_size;
+      if (error) {
+        logger.debug({ err: error }, 'V8 could not be asked for a collection');
+        return;
+      }
+      logger.debug(
+        { heapMiB: Math.round(heapBytes / 2 ** 20), afterMiB: Math.round(heapAfterLastRelease / 2 ** 20) },
+        'idle after a busy spell: memory handed back',
+      );
+    });
   }, everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };

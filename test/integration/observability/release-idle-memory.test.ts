@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { runNodeToExit } from '../../../src/local/app-process.js';
 
+const MiB = 2 ** 20;
 const MODULE = new URL('../../../dist/observability/release-idle-memory.js', import.meta.url).href;
 
 // A process of its own, so that nothing else in it allocates or works: a burst of garbage, then rest.
 const SCRIPT = `
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { releaseMemoryWhenIdle } from ${JSON.stringify(MODULE)};
 const heap = () => getHeapStatistics().total_heap_size;
+const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+const rss = () => process.memoryUsage().rss;
 const logged = [];
 const logger = { debug: (fields, message) => logged.push(message ?? fields) };
 releaseMemoryWhenIdle(logger, 200);
@@ -22,27 +25,35 @@ for (let round = 0; round < 300; round++) {
   if (keep.length > 40) keep.shift();
 }
 keep = [];
-const burst = heap();
+const burst = { heap: heap(), young: young(), rss: rss() };
 // Waits for the collection however slow the machine is (up to 15 s), rather than for a fixed time.
 const began = Date.now();
 setInterval(() => {
   if (logged.length === 0 && Date.now() - began < 15_000) return;
-  process.stdout.write(JSON.stringify({ burst, rested: heap(), survivors: survivors.length, logged }) + '\\n');
+  const rested = { heap: heap(), young: young(), rss: rss() };
+  process.stdout.write(JSON.stringify({ burst, rested, survivors: survivors.length, logged }) + '\\n');
   process.exit(0);
 }, 100);
 `;
 
 describe('releaseMemoryWhenIdle', () => {
-  it('hands the heap a burst grew back once the process rests, survivors and all, and says so at debug', async () => {
+  it('hands the memory a burst took back to the system once the process rests, and says so at debug', async () => {
     const { code, output } = await runNodeToExit(['--input-type=module', '-e', SCRIPT], {}, 30_000);
     expect(code, output).toBe(0);
+    type Reading = { heap: number; young: number; rss: number };
     const { burst, rested, logged } = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
-      burst: number;
-      rested: number;
+      burst: Reading;
+      rested: Reading;
       logged: string[];
     };
-    expect(burst).toBeGreaterThan(100 * 2 ** 20);
-    expect(rested).toBeLessThan(burst / 2);
+    expect(burst.heap).toBeGreaterThan(100 * MiB);
+    // Survivors and all: the pages they sat on are compacted away...
+    expect(rested.heap).toBeLessThan(burst.heap / 2);
+    // ...the young generation is back to its least (Node 20 keeps 32 MiB after a plain full collection)...
+    expect(burst.young).toBeGreaterThanOrEqual(16 * MiB);
+    expect(rested.young).toBeLessThanOrEqual(4 * MiB);
+    // ...and the system has the memory back (Node 24 keeps freed pages pooled after a plain one).
+    expect(rested.rss).toBeLessThan(burst.rss / 2);
     expect(logged).toContain('idle after a busy spell: memory handed back');
   });
 });
