@@ -74,10 +74,11 @@ function lowMemoryCollection(): ((done: (error?: Error) => void) => void) | unde
  * reducer happens to run, which may be minutes. This checks every `everyMs` (a second: the check is a
  * few microseconds) and, once the process has been idle for a whole period after its heap grew, asks V8
  * for its low-memory collection, which gives the memory back to the system within a second or two of
- * the burst's end. Idle means the event loop was busy at most 2 % of the period, so the collection (tens
- * of ms) never lands in the middle of work; it needs the heap to have grown by 32 MiB since the last one,
- * and comes at most every 10 s, so that bursts close together (a warm-up, then the real one) each get
- * theirs, while load that comes and goes never makes collections a habit.
+ * the burst's end. Idle means the event loop was busy at most 2 % of the period, so the collection (it
+ * blocks for 50–200 ms; a request that arrives meanwhile waits that long) never lands in the middle of
+ * work; it needs the heap to have grown by 32 MiB since the last one, and comes at most every 10 s, so
+ * that bursts close together (a warm-up, then the real one) each get theirs, while load that comes and
+ * goes never makes collections a habit.
  */
 export function releaseMemoryWhenIdle(
   logger: Logger,
