@@ -13,7 +13,7 @@ export interface BenchMode {
 
 export const FULL: BenchMode = {
   name: 'full',
-  ack: { rates: [50, 200], warmupMs: 2_000, durationMs: 20_000, repeats: 3 },
+  ack: { rates: [50, 200], warmupMs: 2_000, durationMs: 20_000, repeats: 5 },
   clickToReset: { samples: 80 },
   throughput: { resets: 2_000, repeats: 3 },
   callsPerReset: { resetsPerDuration: 5 },
