@@ -40,23 +40,16 @@ export class LightsailGateway {
   constructor(
     options: { readAttempts?: number; onCall?: (operation: string, outcome: string) => void } = {},
   ) {
-    // Bounded timeouts: a hung connection must not hold a step for minutes.
-    const requestHandler = { connectionTimeout: 3_000, requestTimeout: 6_000 };
-    // The middleware stack is resolved once per command type, not on every call (about a fifth of the
-    // SDK's CPU per call, measured): nothing here changes the stacks after the constructor.
-    const cacheMiddleware = true;
-    this.client = new LightsailClient({
+    const shared = {
       region: DISTRIBUTION_REGION,
-      maxAttempts: options.readAttempts ?? 3,
-      requestHandler,
-      cacheMiddleware,
-    });
-    this.resetClient = new LightsailClient({
-      region: DISTRIBUTION_REGION,
-      maxAttempts: 1,
-      requestHandler,
-      cacheMiddleware,
-    });
+      // Bounded timeouts: a hung connection must not hold a step for minutes.
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 6_000 },
+      // The middleware stack is resolved once per command type, not on every call (about a fifth of the
+      // SDK's CPU per call, measured): nothing here changes the stacks after the constructor.
+      cacheMiddleware: true,
+    };
+    this.client = new LightsailClient({ ...shared, maxAttempts: options.readAttempts ?? 3 });
+    this.resetClient = new LightsailClient({ ...shared, maxAttempts: 1 });
     if (options.onCall) {
       const onCall = options.onCall;
       // Counted once per SDK call, after the SDK's own retries, by outcome: ok or the error's name.
