@@ -98,7 +98,12 @@ async function main(): Promise<void> {
   const numberOf = (row: Row) => Number.parseInt(row.what, 10);
   rows.sort((a, b) => numberOf(a) - numberOf(b));
   const minutes = ((Date.now() - began) / 60_000).toFixed(1);
-  const machine = `${cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(2)} before / ${(loadavg()[0] ?? 0).toFixed(2)} after`;
+  const machineNode = process.env.BENCH_MACHINE_NODE;
+  const node =
+    machineNode && machineNode !== process.version
+      ? `Node ${process.version} for every process of the run (this machine's own: ${machineNode})`
+      : `Node ${process.version}`;
+  const machine = `${cpus().length} cores, ${node}, load average ${loadBefore.toFixed(2)} before / ${(loadavg()[0] ?? 0).toFixed(2)} after`;
   const report = [
     `# lightsail-reset benchmarks — ${mode.name} run`,
     '',
