@@ -37,7 +37,8 @@ export async function startBenchStand(options: BenchStandOptions): Promise<Local
   const SnapshotLocalStand = await snapshotLocalStand();
   const stand = new SnapshotLocalStand({
     distributions: options.distributionNames.map((name) => ({ name })),
-    env: { LOG_LEVEL: 'info', ...options.env },
+    // MALLOC_ARENA_MAX as the Docker image sets it (Dockerfile, runtime stage).
+    env: { LOG_LEVEL: 'info', MALLOC_ARENA_MAX: '2', ...options.env },
     ...(redis ? { redisUrl: redis.url } : {}),
     ...(options.args ? { args: options.args } : {}),
   });
