@@ -87,6 +87,13 @@ export async function waitUntil<T>(
 }
 
 /**
+ * The allocator setting the Docker image gives the bot (Dockerfile, runtime stage: MALLOC_ARENA_MAX),
+ * given to every process a benchmark starts, the app and its baselines alike, so that all are
+ * measured with the memory behaviour the bot ships with.
+ */
+export const IMAGE_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * A TypeScript script of the bench (a baseline, the load generator) as a child process run by tsx.
  * It prints a line `ready` once it is serving; its other output is kept for error messages.
  */
@@ -111,9 +118,13 @@ export class ScriptProcess {
 
   /** Starts the script; resolves once it printed `ready`. */
   async start(timeoutMs = 20_000): Promise<this> {
-    const child = spawnNode(['--import', 'tsx', fileURLToPath(this.script)], this.env, (text) => {
-      this.output += text;
-    });
+    const child = spawnNode(
+      ['--import', 'tsx', fileURLToPath(this.script)],
+      { ...IMAGE_MALLOC_ENV, ...this.env },
+      (text) => {
+        this.output += text;
+      },
+    );
     this.child = child;
     await waitUntil(
       `${this.name} to be ready`,
@@ -135,7 +146,7 @@ export class ScriptProcess {
    */
   static async run(script: URL, env: Record<string, string>, niceness?: number): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script)], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...IMAGE_MALLOC_ENV, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (niceness !== undefined && child.pid) renice(child.pid, niceness);
