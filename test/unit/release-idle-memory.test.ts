@@ -7,8 +7,9 @@ const NEVER = Number.POSITIVE_INFINITY;
 describe('shouldReleaseMemory', () => {
   it.each([
     { utilization: 0, grownMiB: 200, sinceMs: NEVER, release: true, why: 'idle after a burst' },
-    { utilization: 0.02, grownMiB: 32, sinceMs: 10_000, release: true, why: 'on every limit' },
-    { utilization: 0.021, grownMiB: 200, sinceMs: NEVER, release: false, why: 'still working' },
+    { utilization: 0.1, grownMiB: 32, sinceMs: 10_000, release: true, why: 'on every limit' },
+    { utilization: 0.06, grownMiB: 200, sinceMs: NEVER, release: true, why: 'winding down after a burst' },
+    { utilization: 0.101, grownMiB: 200, sinceMs: NEVER, release: false, why: 'still working' },
     { utilization: 0.9, grownMiB: 500, sinceMs: NEVER, release: false, why: 'in the middle of a burst' },
     { utilization: 0, grownMiB: 31.9, sinceMs: NEVER, release: false, why: 'the heap barely grew' },
     { utilization: 0, grownMiB: -50, sinceMs: NEVER, release: false, why: 'the heap shrank by itself' },
@@ -28,7 +29,7 @@ describe('shouldReleaseMemory', () => {
     },
   );
 
-  it('defaults to 2 % utilization, 32 MiB of growth and one every 10 s at most', () => {
-    expect(IDLE_MEMORY_RULES).toEqual({ maxUtilization: 0.02, minGrowthBytes: 32 * MiB, minGapMs: 10_000 });
+  it('defaults to 10 % utilization, 32 MiB of growth and one every 10 s at most', () => {
+    expect(IDLE_MEMORY_RULES).toEqual({ maxUtilization: 0.1, minGrowthBytes: 32 * MiB, minGapMs: 10_000 });
   });
 });
