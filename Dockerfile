@@ -26,7 +26,7 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 # At most two glibc malloc arenas: with one per thread, memory freed after a burst stays with the
-# process (bench, Node 24: RSS +14-18 % after 2,000 resets with the default, +4-9 % with 2).
+# process (bench, Node 24: RSS +14-18 % after 2,000 resets with the default, +4-10 % with 2).
 ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 # Owned by root and only readable by the app's user: the process cannot rewrite its own code.
