@@ -76,8 +76,9 @@ function lowMemoryCollection(): ((done: (error?: Error) => void) => void) | unde
  * for its low-memory collection, which gives the memory back to the system within a second or two of
  * the burst's end. Idle means the event loop was busy at most 10 % of the period, so the collection (it
  * blocks for 50–200 ms; a request that arrives meanwhile waits that long) never lands in the middle of
- * a burst. Not 2 %: for about ten seconds after a drain of 2,000 resets the loop ran 3–8 % busy while
- * work wound down, and the collection waited for that to end (RSS 270 MiB instead of 110, 5 s after).
+ * a burst. Not 2 %: for about ten seconds after a drain of 2,000 resets the loop ran 3–8 % busy (what
+ * kept it busy was not pinned down), and the collection waited for that to end (RSS 270 MiB instead
+ * of 110, 5 s after).
  * It needs the heap to have grown by 32 MiB since the last one, and comes at most every 10 s, so
  * that bursts close together (a warm-up, then the real one) each get theirs, while load that comes and
  * goes never makes collections a habit.
