@@ -25,16 +25,19 @@ const channelsAt = (rate: number) => Math.max(50, Math.ceil(rate * SECONDS_PER_C
 // Ours as deployed for load (README, "Scaling out"): the web role alone in its process, which only acks
 // and queues each command, and one process in the worker role that answers it. Ours in one process
 // (`npm start`, both roles sharing one event loop) is measured too, for context.
-type Who = 'ours' | 'one' | 'bolt';
+// A second bare Bolt, measured against the first by the same method, shows how far the ratio of two
+// identical apps moves on this machine (an A/A run): the noise floor of every ratio of row 1.
+type Who = 'ours' | 'one' | 'bolt' | 'bolt2';
 // Sharing a host, the worker process yields the CPU to the web process, as README "Scaling out" advises.
 const WORKER_NICE = 10;
 // The fakes of Slack and Lightsail stand in for remote services: they yield the CPU too (see below).
 const STAND_IN_NICE = 10;
-const SUBJECTS: Who[] = ['ours', 'one', 'bolt'];
+const SUBJECTS: Who[] = ['ours', 'one', 'bolt', 'bolt2'];
 const LABEL: Record<Who, string> = {
   ours: 'ours (web + worker processes)',
   one: 'ours in one process',
   bolt: 'bare Bolt',
+  bolt2: 'a second bare Bolt',
 };
 
 /**
@@ -62,13 +65,18 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   });
   const one = await startBenchStand({ distributionNames: names });
   const stands = { ours: split, one };
-  const boltPort = await freePort();
-  const bolt = new ScriptProcess(BARE_BOLT_SCRIPT, {
-    PORT: String(boltPort),
-    SLACK_BOT_TOKEN: STAND_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: STAND_SIGNING_SECRET,
-    SLACK_API_URL: one.slack.apiUrl,
-  });
+  const bareBolt = async () => {
+    const port = await freePort();
+    const app = new ScriptProcess(BARE_BOLT_SCRIPT, {
+      PORT: String(port),
+      SLACK_BOT_TOKEN: STAND_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: STAND_SIGNING_SECRET,
+      SLACK_API_URL: one.slack.apiUrl,
+    });
+    return { port, app };
+  };
+  const { port: boltPort, app: bolt } = await bareBolt();
+  const { port: bolt2Port, app: bolt2 } = await bareBolt();
   const results = new Map<string, OpenLoopResult[]>();
   // CPU each app spent per command, its work after the ack included (the run, then until it is quiet);
   // for ours, every process of it, and its web process alone.
@@ -81,7 +89,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   let asked = 0;
   const key = (who: Who, rate: number) => `${who}@${rate}`;
   try {
-    await bolt.start();
+    await Promise.all([bolt.start(), bolt2.start()]);
     // The fakes of Slack and Lightsail serve from this process; in production they are remote and
     // cost our host nothing, so here they yield the CPU to the apps under test and the generator.
     renice(process.pid, STAND_IN_NICE);
@@ -89,11 +97,13 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
       ours: split.eventsUrl,
       one: one.eventsUrl,
       bolt: `http://127.0.0.1:${boltPort}/slack/events`,
+      bolt2: `http://127.0.0.1:${bolt2Port}/slack/events`,
     };
     const pids: Record<Who, number[]> = {
       ours: [split.app?.pid ?? 0, ...split.workers.map((w) => w.pid ?? 0)],
       one: [one.app?.pid ?? 0],
       bolt: [bolt.pid],
+      bolt2: [bolt2.pid],
     };
     const cpuOf = (who: Who) => pids[who].map(cpuMs);
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -103,7 +113,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         const order = SUBJECTS.map((_, i) => SUBJECTS[(i + repeat) % SUBJECTS.length] as Who);
         for (const who of order) {
           const cpuFrom = cpuOf(who);
-          const stand = who === 'bolt' ? undefined : stands[who];
+          const stand = who === 'ours' || who === 'one' ? stands[who] : undefined;
           const cardsFrom = stand ? cards(stand) : 0;
           const result = await runOpenLoop({
             url: urls[who],
@@ -133,7 +143,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     }
   } finally {
     renice(process.pid, 0);
-    await bolt.stop();
+    await Promise.all([bolt.stop(), bolt2.stop()]);
     await Promise.all([split.stop(), one.stop()]);
   }
 
@@ -147,8 +157,12 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     const summaries = (who: Who) => runsOf(who).map((r) => summarize(r.latenciesMs));
     const baseRuns = summaries('bolt');
     // Runs are paired by repeat: the ratio is taken within each repeat, then the median of those.
-    const p99Ratio = (who: Who) =>
-      median(summaries(who).map((o, i) => o.p99 / (baseRuns[i]?.p99 ?? Number.NaN)));
+    const p99Ratios = (who: Who) => summaries(who).map((o, i) => o.p99 / (baseRuns[i]?.p99 ?? Number.NaN));
+    const p99Ratio = (who: Who) => median(p99Ratios(who));
+    const perRun = (who: Who) =>
+      p99Ratios(who)
+        .map((r) => r.toFixed(2))
+        .join(', ');
     const cell = (who: Who) => {
       const runs = summaries(who);
       return `${ms(median(runs.map((r) => r.p50)))} / ${ms(median(runs.map((r) => r.p99)))}`;
@@ -159,7 +173,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         what: `1. Slash-command ack at ${rate} req/s, p50 / p99: ${LABEL.ours}`,
         ours: cell('ours'),
         baseline: `${cell('bolt')} (bare Bolt)`,
-        ratio: `p99 ${factor(p99Ratio('ours'))}`,
+        ratio: `p99 ${factor(p99Ratio('ours'))} (per run ${perRun('ours')})`,
         target: `p99 ≤ ${P99_TARGET_RATIO}× bare Bolt`,
         met: met(p99Ratio('ours') <= P99_TARGET_RATIO),
       },
@@ -168,6 +182,14 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         ours: cell('one'),
         baseline: `${cell('bolt')} (bare Bolt)`,
         ratio: `p99 ${factor(p99Ratio('one'))}`,
+        target: '—',
+        met: '—',
+      },
+      {
+        what: `1. (context) noise: ${LABEL.bolt2} against bare Bolt, the same method (A/A)`,
+        ours: cell('bolt2'),
+        baseline: `${cell('bolt')} (bare Bolt)`,
+        ratio: `p99 ${factor(p99Ratio('bolt2'))} (per run ${perRun('bolt2')})`,
         target: '—',
         met: '—',
       },
@@ -200,14 +222,14 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     rows,
     chart,
     notes: [
-      `Ack (1): ${mode.ack.repeats} run(s) of ${seconds} s per rate and subject, each after a ${mode.ack.warmupMs / 1000} s warm-up, the three subjects taking turns (each repeat starts with another one); ` +
-        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours in one process (npm start) is given for context. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
+      `Ack (1): ${mode.ack.repeats} run(s) of ${seconds} s per rate and subject, each after a ${mode.ack.warmupMs / 1000} s warm-up, the ${SUBJECTS.length} subjects taking turns (each repeat starts with another one); ` +
+        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours in one process (npm start) is given for context, and a second bare Bolt (a process identical to the first) measures the noise of the method: its ratio would be 1.00× on a quiet machine. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
         `Valid signed commands, each for a distribution of its own, over ${mode.ack.rates.map((rate) => `${channelsAt(rate)} channels at ${rate} req/s`).join(', ')} (a command every ${SECONDS_PER_CHANNEL} s per channel, so the app's pace of one post per channel per 1.1 s never holds a card back). ` +
         `Open-loop generator in its own process, keep-alive connections; latency from send to full answer. ` +
         `Cells are medians over runs of each run's p50/p99; the ratio is the median of per-run ratios. ` +
         `The generator sent at most ${ms(worstLag)} behind its schedule. ` +
         `Of ${asked} commands per subject (warm-ups included), ${carded.ours} ended in a card with web + worker and ${carded.one} in one process. ` +
-        `CPU per command (utime+stime, median over runs, work after the ack included): ours ${cpu('ours')} (its web process ${cpu('ours-web')}), one process ${cpu('one')}, bare Bolt ${cpu('bolt')}.`,
+        `CPU per command (utime+stime, median over runs, work after the ack included): ours ${cpu('ours')} (its web process ${cpu('ours-web')}), one process ${cpu('one')}, bare Bolt ${cpu('bolt')} (the second ${cpu('bolt2')}).`,
     ],
   };
 }
