@@ -1,6 +1,10 @@
 import { STAND_BOT_TOKEN, STAND_SIGNING_SECRET } from '../src/local/local-stand.js';
 import { freePort } from '../src/local/redis-server.js';
-import { BARE_BOLT_SCRIPT } from './baselines/minimal-job.js';
+import {
+  BARE_BOLT_SCRIPT,
+  MINIMAL_CARD_WEB_SCRIPT,
+  MINIMAL_CARD_WORKER_SCRIPT,
+} from './baselines/minimal-job.js';
 import type { ChartSeries } from './lib/latency-chart.js';
 import type { BenchMode, BenchOutcome, Log } from './lib/mode.js';
 import { type OpenLoopResult, runOpenLoop } from './lib/open-loop.js';
@@ -25,17 +29,20 @@ const channelsAt = (rate: number) => Math.max(50, Math.ceil(rate * SECONDS_PER_C
 // Ours as deployed for load (README, "Scaling out"): the web role alone in its process, which only acks
 // and queues each command, and one process in the worker role that answers it. Ours in one process
 // (`npm start`, both roles sharing one event loop) is measured too, for context.
+// A minimal card bot (bare Bolt with one Queue.add, and a worker making only the Lightsail and Slack
+// calls of a card) shows what any bot that cards each command costs the ack on this machine.
 // A second bare Bolt, measured against the first by the same method, shows how far the ratio of two
 // identical apps moves on this machine (an A/A run): the noise floor of every ratio of row 1.
-type Who = 'ours' | 'one' | 'bolt' | 'bolt2';
+type Who = 'ours' | 'one' | 'mincard' | 'bolt' | 'bolt2';
 // Sharing a host, the worker process yields the CPU to the web process, as README "Scaling out" advises.
 const WORKER_NICE = 10;
 // The fakes of Slack and Lightsail stand in for remote services: they yield the CPU too (see below).
 const STAND_IN_NICE = 10;
-const SUBJECTS: Who[] = ['ours', 'one', 'bolt', 'bolt2'];
+const SUBJECTS: Who[] = ['ours', 'one', 'mincard', 'bolt', 'bolt2'];
 const LABEL: Record<Who, string> = {
   ours: 'ours (web + worker processes)',
   one: 'ours in one process',
+  mincard: 'a minimal card bot (web + worker processes)',
   bolt: 'bare Bolt',
   bolt2: 'a second bare Bolt',
 };
@@ -77,6 +84,24 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   };
   const { port: boltPort, app: bolt } = await bareBolt();
   const { port: bolt2Port, app: bolt2 } = await bareBolt();
+  // The minimal card bot shares the web + worker stand's redis-server (under a prefix of its own) and fakes.
+  const minimalPort = await freePort();
+  const minimalEnv = {
+    SLACK_BOT_TOKEN: STAND_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: STAND_SIGNING_SECRET,
+    SLACK_API_URL: split.slack.apiUrl,
+    REDIS_URL: split.redisUrl,
+    QUEUE_PREFIX: `${split.prefix}-minimal-card`,
+  };
+  const minimalWeb = new ScriptProcess(MINIMAL_CARD_WEB_SCRIPT, { ...minimalEnv, PORT: String(minimalPort) });
+  const minimalWorker = new ScriptProcess(MINIMAL_CARD_WORKER_SCRIPT, {
+    ...minimalEnv,
+    // Ours' default.
+    WORKER_CONCURRENCY: '20',
+    AWS_ACCESS_KEY_ID: 'AKIDMINIMALCARD',
+    AWS_SECRET_ACCESS_KEY: 'minimal-card-secret-key',
+    AWS_ENDPOINT_URL_LIGHTSAIL: split.lightsail.url,
+  });
   const results = new Map<string, OpenLoopResult[]>();
   // CPU each app spent per command, its work after the ack included (the run, then until it is quiet);
   // for ours, every process of it, and its web process alone.
@@ -85,23 +110,26 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   // Each of our commands should end in a card (chat.postMessage outside a thread): counted as a check.
   const cards = (stand: typeof split) =>
     stand.slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts).length;
-  const carded: Record<string, number> = { ours: 0, one: 0 };
+  const carded: Record<string, number> = { ours: 0, one: 0, mincard: 0 };
   let asked = 0;
   const key = (who: Who, rate: number) => `${who}@${rate}`;
   try {
-    await Promise.all([bolt.start(), bolt2.start()]);
+    await Promise.all([bolt.start(), bolt2.start(), minimalWeb.start(), minimalWorker.start()]);
+    renice(minimalWorker.pid, WORKER_NICE);
     // The fakes of Slack and Lightsail serve from this process; in production they are remote and
     // cost our host nothing, so here they yield the CPU to the apps under test and the generator.
     renice(process.pid, STAND_IN_NICE);
     const urls: Record<Who, string> = {
       ours: split.eventsUrl,
       one: one.eventsUrl,
+      mincard: `http://127.0.0.1:${minimalPort}/slack/events`,
       bolt: `http://127.0.0.1:${boltPort}/slack/events`,
       bolt2: `http://127.0.0.1:${bolt2Port}/slack/events`,
     };
     const pids: Record<Who, number[]> = {
       ours: [split.app?.pid ?? 0, ...split.workers.map((w) => w.pid ?? 0)],
       one: [one.app?.pid ?? 0],
+      mincard: [minimalWeb.pid, minimalWorker.pid],
       bolt: [bolt.pid],
       bolt2: [bolt2.pid],
     };
@@ -114,7 +142,9 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         for (const who of order) {
           const cpuFrom = cpuOf(who);
           const stand = who === 'ours' || who === 'one' ? stands[who] : undefined;
-          const cardsFrom = stand ? cards(stand) : 0;
+          // The minimal card bot posts to the web + worker stand's fake Slack, while that stand is idle.
+          const cardStand = who === 'mincard' ? split : stand;
+          const cardsFrom = cardStand ? cards(cardStand) : 0;
           const result = await runOpenLoop({
             url: urls[who],
             signingSecret: STAND_SIGNING_SECRET,
@@ -135,15 +165,16 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
           for (const pid of pids[who]) await waitForCpuQuiet(pid);
           const used = cpuOf(who).map((ms, i) => ms - (cpuFrom[i] ?? 0));
           addCpu(who, sum(used) / commandsPerRun(rate));
-          if (who === 'ours') addCpu('ours-web', (used[0] ?? 0) / commandsPerRun(rate));
-          if (stand) carded[who] = (carded[who] ?? 0) + cards(stand) - cardsFrom;
+          if (who === 'ours' || who === 'mincard')
+            addCpu(`${who}-web`, (used[0] ?? 0) / commandsPerRun(rate));
+          if (cardStand) carded[who] = (carded[who] ?? 0) + cards(cardStand) - cardsFrom;
           if (who === 'ours') asked += commandsPerRun(rate);
         }
       }
     }
   } finally {
     renice(process.pid, 0);
-    await Promise.all([bolt.stop(), bolt2.stop()]);
+    await Promise.all([bolt.stop(), bolt2.stop(), minimalWeb.stop(), minimalWorker.stop()]);
     await Promise.all([split.stop(), one.stop()]);
   }
 
@@ -186,6 +217,14 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         met: '—',
       },
       {
+        what: `1. (context) the same, ${LABEL.mincard}`,
+        ours: cell('mincard'),
+        baseline: `${cell('bolt')} (bare Bolt)`,
+        ratio: `p99 ${factor(p99Ratio('mincard'))} (per run ${perRun('mincard')})`,
+        target: '—',
+        met: '—',
+      },
+      {
         what: `1. (context) noise: ${LABEL.bolt2} against bare Bolt, the same method (A/A)`,
         ours: cell('bolt2'),
         baseline: `${cell('bolt')} (bare Bolt)`,
@@ -223,13 +262,13 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     chart,
     notes: [
       `Ack (1): ${mode.ack.repeats} run(s) of ${seconds} s per rate and subject, each after a ${mode.ack.warmupMs / 1000} s warm-up, the ${SUBJECTS.length} subjects taking turns (each repeat starts with another one); ` +
-        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours in one process (npm start) is given for context, and a second bare Bolt (a process identical to the first) measures the noise of the method: its ratio would be 1.00× on a quiet machine. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
+        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours in one process (npm start) is given for context, and so is a minimal card bot as deployed like ours (bare Bolt whose command acks and makes one Queue.add; a worker at nice ${WORKER_NICE} making the same Lightsail calls and the card's chat.postMessage, nothing else: no replay check, policy, record, expiry, pace or logs), to show what carding each command costs any bot; a second bare Bolt (a process identical to the first) measures the noise of the method: its ratio would be 1.00× on a quiet machine. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
         `Valid signed commands, each for a distribution of its own, over ${mode.ack.rates.map((rate) => `${channelsAt(rate)} channels at ${rate} req/s`).join(', ')} (a command every ${SECONDS_PER_CHANNEL} s per channel, so the app's pace of one post per channel per 1.1 s never holds a card back). ` +
         `Open-loop generator in its own process, keep-alive connections; latency from send to full answer. ` +
         `Cells are medians over runs of each run's p50/p99; the ratio is the median of per-run ratios. ` +
         `The generator sent at most ${ms(worstLag)} behind its schedule. ` +
-        `Of ${asked} commands per subject (warm-ups included), ${carded.ours} ended in a card with web + worker and ${carded.one} in one process. ` +
-        `CPU per command (utime+stime, median over runs, work after the ack included): ours ${cpu('ours')} (its web process ${cpu('ours-web')}), one process ${cpu('one')}, bare Bolt ${cpu('bolt')} (the second ${cpu('bolt2')}).`,
+        `Of ${asked} commands per subject (warm-ups included), ${carded.ours} ended in a card with web + worker, ${carded.one} in one process and ${carded.mincard} with the minimal card bot. ` +
+        `CPU per command (utime+stime, median over runs, work after the ack included): ours ${cpu('ours')} (its web process ${cpu('ours-web')}), one process ${cpu('one')}, the minimal card bot ${cpu('mincard')} (its web process ${cpu('mincard-web')}), bare Bolt ${cpu('bolt')} (the second ${cpu('bolt2')}).`,
     ],
   };
 }
