@@ -158,7 +158,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
           });
           const s = summarize(result.latenciesMs);
           log(
-            `ack ${LABEL[who]} @${rate}/s run ${repeat + 1}: p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}, ${result.errors} errors, send lag ≤ ${ms(result.maxSendLagMs)}`,
+            `ack ${LABEL[who]} @${rate}/s run ${repeat + 1}: p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}, ${result.errors} errors${result.errors > 0 ? ` (answers: ${JSON.stringify(result.statusCounts)})` : ''}, send lag ≤ ${ms(result.maxSendLagMs)}`,
           );
           results.set(key(who, rate), [...(results.get(key(who, rate)) ?? []), result]);
           // Our app keeps working on the last commands after acking them: let it finish first.
