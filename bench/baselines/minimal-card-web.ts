@@ -1,29 +1,17 @@
-import { App, LogLevel } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { bareBoltApp, serve } from './bolt-app.js';
 import { MINIMAL_CARD_QUEUE, type MinimalCardJob } from './minimal-job.js';
+import { requiredEnv } from './required-env.js';
 
-// The web half of the minimal card bot: bare Bolt (configured as bare-bolt.ts) whose slash command
-// acks, then queues the command for the minimal card worker with one Queue.add. No screening of the
-// body, no other listener, no metrics, no logging.
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-
+// The web half of the minimal card bot: bare Bolt (as bare-bolt.ts) whose slash command acks, then
+// queues the command for the minimal card worker with one Queue.add. No screening of the body, no
+// other listener, no metrics, no logging.
 const queue = new Queue<MinimalCardJob>(MINIMAL_CARD_QUEUE, {
-  connection: new Redis(env('REDIS_URL'), { maxRetriesPerRequest: null }),
-  prefix: env('QUEUE_PREFIX'),
+  connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+  prefix: requiredEnv('QUEUE_PREFIX'),
 });
-const app = new App({
-  token: env('SLACK_BOT_TOKEN'),
-  signingSecret: env('SLACK_SIGNING_SECRET'),
-  processBeforeResponse: false,
-  deferInitialization: true,
-  clientOptions: { slackApiUrl: env('SLACK_API_URL') },
-  logLevel: LogLevel.ERROR,
-});
+const app = bareBoltApp();
 
 app.command('/lightsail-reset', async ({ command, ack }) => {
   await ack();
@@ -34,10 +22,4 @@ app.command('/lightsail-reset', async ({ command, ack }) => {
   );
 });
 
-await app.init();
-await app.start(Number(env('PORT')));
-process.stdout.write('ready\n');
-
-process.on('SIGTERM', () => {
-  app.stop().finally(() => process.exit(0));
-});
+await serve(app);

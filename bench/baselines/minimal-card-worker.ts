@@ -7,6 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MINIMAL_CARD_QUEUE, type MinimalCardJob } from './minimal-job.js';
+import { requiredEnv } from './required-env.js';
 
 /**
  * The worker half of the minimal card bot: the least a worker must do to answer a command with a
@@ -14,14 +15,8 @@ import { MINIMAL_CARD_QUEUE, type MinimalCardJob } from './minimal-job.js';
  * chat.postMessage with a card; no replay check, policy, request record, expiry, channel pace or
  * logging. Lightsail's endpoint comes from AWS_ENDPOINT_URL_LIGHTSAIL.
  */
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-
 const lightsail = new LightsailClient({ region: 'us-east-1' });
-const slack = new WebClient(env('SLACK_BOT_TOKEN'), { slackApiUrl: env('SLACK_API_URL') });
+const slack = new WebClient(requiredEnv('SLACK_BOT_TOKEN'), { slackApiUrl: requiredEnv('SLACK_API_URL') });
 
 async function postCard(job: Job<MinimalCardJob>): Promise<string> {
   const { distributionName, channel } = job.data;
@@ -49,9 +44,9 @@ async function postCard(job: Job<MinimalCardJob>): Promise<string> {
 }
 
 const worker = new Worker<MinimalCardJob>(MINIMAL_CARD_QUEUE, postCard, {
-  connection: new Redis(env('REDIS_URL'), { maxRetriesPerRequest: null }),
-  prefix: env('QUEUE_PREFIX'),
-  concurrency: Number(env('WORKER_CONCURRENCY')),
+  connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+  prefix: requiredEnv('QUEUE_PREFIX'),
+  concurrency: Number(requiredEnv('WORKER_CONCURRENCY')),
 });
 worker.on('error', (error) => process.stderr.write(`worker error: ${String(error)}\n`));
 await worker.waitUntilReady();

@@ -7,6 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MINIMAL_QUEUE, type MinimalJob } from './minimal-job.js';
+import { requiredEnv } from './required-env.js';
 
 /**
  * The baseline worker: the least a BullMQ worker must do for one approved reset. One job a reset;
@@ -14,16 +15,10 @@ import { MINIMAL_QUEUE, type MinimalJob } from './minimal-job.js';
  * calls as ours (a reply and a card edit when the reset starts and when it ends). No request store,
  * no outbox, no claim, no step jobs. Lightsail's endpoint comes from AWS_ENDPOINT_URL_LIGHTSAIL.
  */
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Completed']);
-const pollMs = Number(env('POLL_INTERVAL_MS'));
+const pollMs = Number(requiredEnv('POLL_INTERVAL_MS'));
 const lightsail = new LightsailClient({ region: 'us-east-1' });
-const slack = new WebClient(env('SLACK_BOT_TOKEN'), { slackApiUrl: env('SLACK_API_URL') });
+const slack = new WebClient(requiredEnv('SLACK_BOT_TOKEN'), { slackApiUrl: requiredEnv('SLACK_API_URL') });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,9 +62,9 @@ async function resetAndReport(job: Job<MinimalJob>): Promise<string> {
 
 const lockDurationMs = process.env.LOCK_DURATION_MS;
 const worker = new Worker<MinimalJob>(MINIMAL_QUEUE, resetAndReport, {
-  connection: new Redis(env('REDIS_URL'), { maxRetriesPerRequest: null }),
-  prefix: env('QUEUE_PREFIX'),
-  concurrency: Number(env('WORKER_CONCURRENCY')),
+  connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+  prefix: requiredEnv('QUEUE_PREFIX'),
+  concurrency: Number(requiredEnv('WORKER_CONCURRENCY')),
   // Unset: BullMQ's defaults (lockDuration and stalledInterval 30 s).
   ...(lockDurationMs ? { lockDuration: Number(lockDurationMs) } : {}),
 });
