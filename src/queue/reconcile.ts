@@ -20,8 +20,9 @@ export interface ReconcileDeps {
 export async function reconcileRequests(deps: ReconcileDeps): Promise<{ queued: number; failed: number }> {
   let queued = 0;
   let failed = 0;
-  for (const id of await deps.store.activeIds()) {
+  for (const id of await deps.store.activeIdsIn(['approved', 'running'])) {
     const request = await deps.store.get(id);
+    // Read again in full: it may have moved on since its state was read.
     if (!request || (request.state !== 'approved' && request.state !== 'running')) continue;
     const job = await deps.resetQueue.getJob(id);
     const jobState = job ? await job.getState() : 'missing';

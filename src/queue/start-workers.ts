@@ -64,14 +64,21 @@ export function startWorkers(
     worker.on('error', (error: Error) => logger.error({ err: error }, 'worker error'));
   }
 
-  const reconcile = () =>
-    reconcileRequests(deps).then(
-      (counts) => {
-        if (counts.queued || counts.failed) logger.warn(counts, 'reconciled requests');
-        if (counts.failed) metrics.resets.inc({ result: 'failed' }, counts.failed);
-      },
-      (error: unknown) => logger.warn({ err: error }, 'reconciliation failed; will try again'),
-    );
+  // One pass at a time: a pass that outlasts the interval (Redis slow to answer) is not doubled up.
+  let reconciling = false;
+  const reconcile = async () => {
+    if (reconciling) return;
+    reconciling = true;
+    try {
+      const counts = await reconcileRequests(deps);
+      if (counts.queued || counts.failed) logger.warn(counts, 'reconciled requests');
+      if (counts.failed) metrics.resets.inc({ result: 'failed' }, counts.failed);
+    } catch (error) {
+      logger.warn({ err: error }, 'reconciliation failed; will try again');
+    } finally {
+      reconciling = false;
+    }
+  };
   void reconcile();
   const timer = setInterval(reconcile, settings.reconcileEveryMs);
   timer.unref();

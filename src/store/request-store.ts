@@ -12,6 +12,8 @@ const FINISHED_RETENTION_SECONDS = 30 * 24 * 3600;
 const AUDIT_MAX_ENTRIES = 10_000;
 /** A safety net only: the open-request marker of a distribution is removed when its request ends. */
 const OPEN_MARKER_MAX_MS = 3 * 24 * 3600 * 1000;
+/** State fields read per pipeline when scanning the open requests. */
+const STATE_READ_BATCH = 500;
 
 // KEYS: request hash, active set, audit stream, distribution's open marker, open workflow steps set.
 // ARGV: id, marker ttl ms, audit field count, audit fields..., field/value pairs of the request.
@@ -94,6 +96,18 @@ if count >= required then
   return {3, redis.call('HGETALL', KEYS[1])}
 end
 return {1, redis.call('HGETALL', KEYS[1])}
+`;
+
+// KEYS: request hashes. ARGV: states. Replies the (1-based) positions of the keys whose state is one of them.
+const STATES_SCRIPT = `
+local wanted = {}
+for _, state in ipairs(ARGV) do wanted[state] = true end
+local matches = {}
+for i, key in ipairs(KEYS) do
+  local state = redis.call('HGET', key, 'state')
+  if state and wanted[state] then matches[#matches + 1] = i end
+end
+return matches
 `;
 
 export interface AuditEvent {
@@ -385,6 +399,29 @@ export class RequestStore {
 
   async activeIds(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
+  }
+
+  /**
+   * The open requests now in one of `states`: only their state fields are read, in batches by a script,
+   * so that looking for the few approved ones among many pending ones stays cheap for both sides.
+   */
+  async activeIdsIn(states: readonly RequestState[]): Promise<string[]> {
+    const ids = await this.activeIds();
+    const found: string[] = [];
+    for (let start = 0; start < ids.length; start += STATE_READ_BATCH) {
+      const batch = ids.slice(start, start + STATE_READ_BATCH);
+      const matches = (await this.redis.eval(
+        STATES_SCRIPT,
+        batch.length,
+        ...batch.map((id) => this.requestKey(id)),
+        ...states,
+      )) as number[];
+      for (const index of matches) {
+        const id = batch[index - 1];
+        if (id !== undefined) found.push(id);
+      }
+    }
+    return found;
   }
 
   /** Records an event that moves no state (a reminder sent, a Slack message given up). */

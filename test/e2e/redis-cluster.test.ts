@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { AppProcess } from '../../src/local/app-process.js';
 import { type RedisServerHandle, startRedisServer } from '../../src/local/redis-server.js';
+import { openRedis } from '../../src/store/redis-connection.js';
+import { RequestStore } from '../../src/store/request-store.js';
+import { aRequest } from '../support/requests.js';
 import { cardIn, resetCalls, sleep, startStand, waitForFinal } from '../support/stand.js';
 
 /** Three masters on loopback, each owning a third of the slots, made with redis-cli --cluster create. */
@@ -67,6 +70,31 @@ describe('a Redis Cluster of three nodes', () => {
       expect((await fetch(`http://127.0.0.1:${stand.port}/readyz`)).status).toBe(200);
     } finally {
       await stand.stop();
+    }
+  });
+
+  it('finds the approved requests among pending ones in one script call per batch', async () => {
+    const cluster = await openRedis(nodes[2]?.url ?? '', 'worker');
+    const prefix = `{lsr-states-${process.pid}}`;
+    const store = new RequestStore(cluster, prefix);
+    const requests = Array.from({ length: 20 }, (_, i) => aRequest({ distributionName: `states-${i}` }));
+    try {
+      for (const r of requests) await store.create(r, { event: 'requested', actor: r.requesterId });
+      const approved = requests[7] as (typeof requests)[number];
+      await store.transition(approved.id, 'approved', {}, { event: 'approved', actor: 'U0APPROVE' });
+      expect(await store.activeIdsIn(['approved', 'running'])).toEqual([approved.id]);
+    } finally {
+      // All in the prefix's one slot, so one DEL takes them all.
+      await cluster.del(
+        `${prefix}:requests:active`,
+        `${prefix}:audit`,
+        ...requests.flatMap((r) => [
+          `${prefix}:request:${r.id}`,
+          `${prefix}:distribution:${r.distributionName}:open`,
+        ]),
+      );
+      expect(await store.activeIds()).toEqual([]);
+      cluster.disconnect();
     }
   });
 

@@ -69,6 +69,37 @@ describe('reconciling approved requests with their jobs', () => {
     await (await queue.getJob(request.id))?.remove();
   });
 
+  it('looks only at approved and running requests, however many are pending', async () => {
+    // A store and queue of its own: the other tests leave approved requests behind.
+    const ownPrefix = uniquePrefix('reconcile-many');
+    const ownStore = new RequestStore(redis, ownPrefix);
+    const ownQueue = new Queue(QUEUES.reset, { connection: redis, prefix: ownPrefix });
+    try {
+      const waiting = Array.from({ length: 600 }, (_, i) =>
+        aRequest({ distributionName: `pending-${i}`, channelId: 'C0RECON' }),
+      );
+      await Promise.all(waiting.map((r) => ownStore.create(r, { event: 'requested', actor: 'U0REQUEST' })));
+      const request = aRequest({ distributionName: 'approved-one', channelId: 'C0RECON' });
+      await ownStore.create(request, { event: 'requested', actor: 'U0REQUEST' });
+      await ownStore.transition(request.id, 'approved', {}, { event: 'approved', actor: 'U0APPROVE' });
+
+      const counts = await reconcileRequests({ ...deps, store: ownStore, resetQueue: ownQueue });
+      expect(counts).toEqual({ queued: 1, failed: 0 });
+      expect(await (await ownQueue.getJob(request.id))?.getState()).toBe('waiting');
+      expect(await ownQueue.getJobCounts('waiting', 'delayed', 'active')).toEqual({
+        waiting: 1,
+        delayed: 0,
+        active: 0,
+      });
+      const states = await Promise.all(waiting.map(async (r) => (await ownStore.get(r.id))?.state));
+      expect(new Set(states)).toEqual(new Set(['pending']));
+    } finally {
+      await ownQueue.obliterate({ force: true });
+      await ownQueue.close();
+      await deletePrefix(redis, ownPrefix);
+    }
+  });
+
   it('reports in the thread and the audit trail a request whose job BullMQ failed for stalling', async () => {
     const request = await approved();
     await enqueueReset({ resetQueue: queue }, request.id);

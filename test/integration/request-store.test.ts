@@ -23,6 +23,7 @@ describe('the request store on a real Redis', () => {
   });
   afterAll(async () => {
     await deletePrefix(redis, prefix);
+    await deletePrefix(redis, `${prefix}-states`);
     redis.disconnect();
   });
 
@@ -31,6 +32,34 @@ describe('the request store on a real Redis', () => {
     await store.create(request, { event: 'requested', actor: request.requesterId });
     expect(await store.get(request.id)).toEqual(request);
     expect(await store.activeIds()).toContain(request.id);
+  });
+
+  it('finds the approved and running requests among many pending ones, in more than one batch', async () => {
+    const own = new RequestStore(redis, `${prefix}-states`);
+    const requests = Array.from({ length: 1_100 }, () => pending());
+    for (let i = 0; i < requests.length; i += 100) {
+      await Promise.all(
+        requests.slice(i, i + 100).map((r) => own.create(r, { event: 'requested', actor: r.requesterId })),
+      );
+    }
+    const move = (r: ResetRequest, to: 'approved' | 'running' | 'denied') =>
+      own.transition(r.id, to, {}, { event: to, actor: 'U0APPROVE' });
+    // Spread over the batches: the first id, ids past the first and second batch, the last one.
+    const approved = [0, 501, 1_099].map((i) => requests[i] as ResetRequest);
+    const running = [2, 1_050].map((i) => requests[i] as ResetRequest);
+    for (const r of [...approved, ...running]) await move(r, 'approved');
+    for (const r of running) await move(r, 'running');
+    await move(requests[3] as ResetRequest, 'denied');
+    // An id left in the active set whose record is gone is no one's to reconcile.
+    const vanished = requests[4] as ResetRequest;
+    await move(vanished, 'approved');
+    await redis.del(`${prefix}-states:request:${vanished.id}`);
+
+    const found = await own.activeIdsIn(['approved', 'running']);
+    expect(found.sort()).toEqual([...approved, ...running].map((r) => r.id).sort());
+    expect((await own.activeIdsIn(['running'])).sort()).toEqual(running.map((r) => r.id).sort());
+    expect(await own.activeIdsIn(['pending'])).toHaveLength(1_100 - 7);
+    expect(await new RequestStore(redis, `${prefix}-empty`).activeIdsIn(['approved'])).toEqual([]);
   });
 
   it('lets exactly one of twenty racing approvals win', async () => {
