@@ -12,7 +12,7 @@ const FINISHED_RETENTION_SECONDS = 30 * 24 * 3600;
 const AUDIT_MAX_ENTRIES = 10_000;
 /** A safety net only: the open-request marker of a distribution is removed when its request ends. */
 const OPEN_MARKER_MAX_MS = 3 * 24 * 3600 * 1000;
-/** State fields read per pipeline when scanning the open requests. */
+/** Open requests whose states one script call reads (activeIdsIn). */
 const STATE_READ_BATCH = 500;
 
 // KEYS: request hash, active set, audit stream, distribution's open marker, open workflow steps set.

@@ -69,7 +69,7 @@ describe('reconciling approved requests with their jobs', () => {
     await (await queue.getJob(request.id))?.remove();
   });
 
-  it('looks only at approved and running requests, however many are pending', async () => {
+  it('queues the one approved request among many pending ones and leaves those alone', async () => {
     // A store and queue of its own: the other tests leave approved requests behind.
     const ownPrefix = uniquePrefix('reconcile-many');
     const ownStore = new RequestStore(redis, ownPrefix);
