@@ -71,6 +71,30 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(stand.slack.callsOf('apps.connections.open').length).toBeGreaterThan(0);
   });
 
+  it('acks a click on an action the app does not have, and changes nothing', async () => {
+    // Over HTTP the front refuses such a click; over the socket it reaches the app's action listener.
+    const resetsBefore = stand.lightsail.callsOf('ResetDistributionCache').length;
+    const postsBefore = stand.slack.callsOf('chat.postMessage').length;
+    const responsesBefore = stand.slack.responses.length;
+    const envelope = socket.send('interactive', {
+      type: 'block_actions',
+      team: { id: 'T0FAKE', domain: 'fake' },
+      user: { id: 'U0APPROVE', username: 'approver', team_id: 'T0FAKE' },
+      api_app_id: 'A0FAKE',
+      trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C0SOCKET', is_ephemeral: false },
+      channel: { id: 'C0SOCKET', name: 'c0socket' },
+      message: { ts: '1.2', type: 'message' },
+      response_url: stand.slack.responseUrl(),
+      actions: [{ action_id: 'launch_missiles', block_id: 'x', value: 'r1', type: 'button', action_ts: '1' }],
+    });
+    await stand.slack.waitFor(() => socket.acks.find((a) => a.envelope_id === envelope));
+    await stand.slack.waitFor(() => stand.app?.output.includes('launch_missiles') || undefined);
+    expect(stand.lightsail.callsOf('ResetDistributionCache')).toHaveLength(resetsBefore);
+    expect(stand.slack.callsOf('chat.postMessage')).toHaveLength(postsBefore);
+    expect(stand.slack.responses).toHaveLength(responsesBefore);
+  });
+
   it('reconnects after the socket drops and keeps working', async () => {
     const before = socket.connections;
     socket.dropAll();

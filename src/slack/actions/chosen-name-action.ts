@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { checkDistributionName } from '../../domain/distribution-name.js';
 import { PICKER_ACTION_ID } from '../../domain/distribution-picker.js';
@@ -7,6 +6,7 @@ import { SUGGESTION_ACTION_ID } from '../../domain/suggestions.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import { requestReset } from '../../flow/request-reset.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { ActionListener, ActionRoutes } from './action-routes.js';
 import { CLICK_FAILED, MALFORMED_CLICK } from './button-click.js';
 
 /** A button carries the name as its value; a menu choice as its selected option's value. */
@@ -29,13 +29,8 @@ const ChosenNameSchema = z.object({
  * A name chosen from a list, either a "Reset <name>" button under a did-you-mean answer or the picker
  * that `/lightsail-reset` alone shows: asks for that distribution as if its name had been typed.
  */
-export function registerChosenNameActions(app: App, deps: FlowDeps, metrics: Metrics): void {
-  const listener = async ({
-    body,
-    ack,
-    respond,
-    logger,
-  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+export function registerChosenNameActions(routes: ActionRoutes, deps: FlowDeps, metrics: Metrics): void {
+  const listener: ActionListener = async ({ body, ack, respond, logger }) => {
     await ack();
     const click = ChosenNameSchema.safeParse(body);
     const name = click.success ? checkDistributionName(click.data.actions[0] ?? '') : undefined;
@@ -66,6 +61,6 @@ export function registerChosenNameActions(app: App, deps: FlowDeps, metrics: Met
       await respond({ response_type: 'ephemeral', replace_original: false, text: CLICK_FAILED });
     }
   };
-  app.action<BlockAction>(new RegExp(`^${SUGGESTION_ACTION_ID}_\\d$`), listener);
-  app.action<BlockAction>(PICKER_ACTION_ID, listener);
+  routes.action(new RegExp(`^${SUGGESTION_ACTION_ID}_\\d$`), listener);
+  routes.action(PICKER_ACTION_ID, listener);
 }

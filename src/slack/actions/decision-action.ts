@@ -1,7 +1,7 @@
-import type { App, BlockAction } from '@slack/bolt';
 import { type Decision, decideRequest } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { ActionRoutes } from './action-routes.js';
 import {
   ButtonClickSchema,
   CLICK_FAILED,
@@ -12,13 +12,13 @@ import {
 
 /** Approve and Cancel, on the card or on the Home tab: the same steps, a different decision. */
 export function registerDecisionAction(
-  app: App,
+  routes: ActionRoutes,
   actionId: string,
   decision: Exclude<Decision, 'deny'>,
   deps: FlowDeps,
   metrics: Metrics,
 ): void {
-  app.action<BlockAction>(actionId, async ({ body, ack, respond, logger }) => {
+  routes.action(actionId, async ({ body, ack, respond, logger }) => {
     await ack();
     const answer = clickAnswerer(deps, body, respond);
     const click = ButtonClickSchema.safeParse(body);

@@ -1,8 +1,8 @@
-import type { App, BlockAction } from '@slack/bolt';
 import { denyDialog } from '../../domain/deny-dialog.js';
 import { decideRequest, refusalOf } from '../../flow/decide-request.js';
 import type { FlowDeps } from '../../flow/flow-deps.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { ActionRoutes } from './action-routes.js';
 import {
   ButtonClickSchema,
   CLICK_FAILED,
@@ -13,8 +13,13 @@ import {
 } from './button-click.js';
 
 /** Deny, on the card or on the Home tab: opens a dialog for an optional reason; its submit decides. */
-export function registerDenyAction(app: App, actionId: string, deps: FlowDeps, metrics: Metrics): void {
-  app.action<BlockAction>(actionId, async ({ body, ack, respond, logger }) => {
+export function registerDenyAction(
+  routes: ActionRoutes,
+  actionId: string,
+  deps: FlowDeps,
+  metrics: Metrics,
+): void {
+  routes.action(actionId, async ({ body, ack, respond, logger }) => {
     await ack();
     const answer = clickAnswerer(deps, body, respond);
     const click = ButtonClickSchema.safeParse(body);

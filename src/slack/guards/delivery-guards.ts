@@ -44,11 +44,15 @@ export function isFromOurInstall(
 type Ackable = { ack?: (response?: unknown) => Promise<void> };
 
 /**
- * Drops requests from any workspace but ours (a leaked signing secret, or a stray org-wide install):
- * acked, so Slack does not retry, and never acted on.
+ * One middleware for both checks, since Bolt runs every global middleware on every request:
+ * - requests from any workspace but ours (a leaked signing secret, or a stray org-wide install) are
+ *   acked, so Slack does not retry, and never acted on;
+ * - each delivery is acted on once: a signed request replayed within Slack's 5-minute window, or
+ *   redelivered with X-Slack-Retry-Num, carries the same trigger id and is acked and dropped.
  */
-export function teamGuard(
+export function deliveryGuard(
   ourInstall: () => Installation | undefined,
+  firstDelivery: (deliveryId: string) => Promise<boolean>,
   logger: Logger,
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -62,44 +66,21 @@ export function teamGuard(
       await (args as Ackable).ack?.();
       return;
     }
-    await args.next();
-  };
-}
-
-/**
- * Acts on each delivery once: a signed request replayed within Slack's 5-minute window, or redelivered
- * with X-Slack-Retry-Num, carries the same trigger id and is acked and dropped.
- */
-export function replayGuard(
-  firstDelivery: (deliveryId: string) => Promise<boolean>,
-  logger: Logger,
-): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const { deliveryId } = describeDelivery(args.body);
     // Slash commands are acked and queued first, and checked by the worker that answers them (onceOnly),
     // so that no Redis round trip stands between Slack and the ack.
     const isCommand = typeof (args.body as { command?: unknown } | undefined)?.command === 'string';
-    if (deliveryId && !isCommand) {
-      let first = true;
-      try {
-        first = await firstDelivery(deliveryId);
-      } catch (error) {
-        // Redis is away: the flow itself will answer "try again"; a replay cannot get further than that.
-        logger.warn({ err: error }, 'could not check for a replayed delivery');
-      }
-      if (!first) {
-        logger.warn({ deliveryId }, 'ignored a replayed or redelivered Slack request');
-        await (args as Ackable).ack?.();
-        return;
-      }
+    if (!isCommand && !(await onceOnly(firstDelivery, delivery.deliveryId, logger))) {
+      await (args as Ackable).ack?.();
+      return;
     }
     await args.next();
   };
 }
 
 /**
- * The replay check of a slash command, made by the worker that answers it: true when this delivery is
- * seen for the first time (or Redis cannot say, as the guard does).
+ * The replay check: true when this delivery is seen for the first time, or Redis cannot say (the flow
+ * itself will then answer "try again"; a replay cannot get further than that). Made by the guard, and
+ * for a slash command by the worker that answers it.
  */
 export async function onceOnly(
   firstDelivery: (deliveryId: string) => Promise<boolean>,
@@ -123,6 +104,5 @@ export function registerGuards(
   firstDelivery: (deliveryId: string) => Promise<boolean>,
   logger: Logger,
 ): void {
-  app.use(teamGuard(ourInstall, logger));
-  app.use(replayGuard(firstDelivery, logger));
+  app.use(deliveryGuard(ourInstall, firstDelivery, logger));
 }
