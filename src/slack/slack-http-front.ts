@@ -98,11 +98,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       }
       chunks.push(chunk);
     };
+    let ended = false;
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
     req.once('error', reject);
-    // After 'end' this changes nothing; before it, the client went away mid-body.
-    req.once('close', () => reject(new Error('the connection closed before the body ended')));
+    req.once('close', () => {
+      if (!ended && size <= limit) reject(new Error('the connection closed before the body ended'));
+    });
   });
 }
 
@@ -121,6 +126,11 @@ function interactionProblem(
     action_id?: unknown;
     view?: { callback_id?: unknown };
   };
+  // Bolt takes any payload with `actions` for a click, whatever its type: a menu or dialog payload
+  // carrying them (Slack never sends one) would reach no listener and be left unanswered.
+  if ((p.type === 'block_suggestion' || p.type === 'view_submission') && 'actions' in p) {
+    return { status: 400, why: 'its payload mixes a click with a menu or a dialog' };
+  }
   if (p.type === 'block_suggestion') {
     return typeof p.action_id === 'string' && known.optionActionIds.has(p.action_id)
       ? undefined

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME_REFRESH_ACTION_ID } from '../../src/domain/app-home.js';
@@ -95,6 +96,23 @@ describe('forged, replayed and hostile input', () => {
     ],
     ['a malformed form', () => postToSlackEndpoint(stand.eventsUrl, '%%%=&&=%', STAND_SIGNING_SECRET)],
     [
+      'a dialog payload that also carries actions (Bolt would take it for a click no listener has)',
+      () => {
+        const payload = {
+          type: 'view_submission',
+          team: { id: 'T0FAKE' },
+          user: { id: 'U0APPROVE' },
+          view: { callback_id: 'deny_reason', private_metadata: '' },
+          actions: [],
+        };
+        return postToSlackEndpoint(
+          stand.eventsUrl,
+          `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+          STAND_SIGNING_SECRET,
+        );
+      },
+    ],
+    [
       'malformed payload JSON',
       () => postToSlackEndpoint(stand.eventsUrl, 'payload=%7Bnot-json', STAND_SIGNING_SECRET),
     ],
@@ -105,6 +123,33 @@ describe('forged, replayed and hostile input', () => {
     for (const secret of SECRETS) expect(res.body).not.toContain(secret);
     expect(res.body).not.toMatch(/at .*\.js:\d+/);
     await sleep(200);
+    expect(sideEffects()).toEqual(before);
+    expect((await fetch(`http://127.0.0.1:${stand.port}/healthz`)).status).toBe(200);
+  });
+
+  it('lets go of a request whose client leaves mid-body, and keeps serving', async () => {
+    const before = sideEffects();
+    const logFrom = stand.app?.output.length ?? 0;
+    const body = validCommand();
+    const headers = signSlackRequest(STAND_SIGNING_SECRET, body);
+    const socket = connect(stand.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      [
+        'POST /slack/events HTTP/1.1',
+        `host: 127.0.0.1:${stand.port}`,
+        'content-type: application/x-www-form-urlencoded',
+        `content-length: ${body.length}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        body.slice(0, 40),
+      ].join('\r\n'),
+    );
+    await sleep(100);
+    socket.destroy();
+    await stand.slack.waitFor(
+      () => stand.app?.output.slice(logFrom).includes('could not read a Slack request') || undefined,
+    );
     expect(sideEffects()).toEqual(before);
     expect((await fetch(`http://127.0.0.1:${stand.port}/healthz`)).status).toBe(200);
   });
