@@ -98,15 +98,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       }
       chunks.push(chunk);
     };
-    let ended = false;
     req.on('data', onData);
-    req.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    });
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     req.once('error', reject);
     req.once('close', () => {
-      if (!ended && size <= limit) reject(new Error('the connection closed before the body ended'));
+      // Settled already unless the client left mid-body.
+      if (!req.readableEnded && size <= limit)
+        reject(new Error('the connection closed before the body ended'));
     });
   });
 }

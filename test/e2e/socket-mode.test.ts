@@ -25,6 +25,21 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
       trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
     });
 
+  // A button click on a message in C0SOCKET, by the approver, as Slack sends it over the socket.
+  const click = (actionId: string, value: string, messageTs: string) =>
+    socket.send('interactive', {
+      type: 'block_actions',
+      team: { id: 'T0FAKE', domain: 'fake' },
+      user: { id: 'U0APPROVE', username: 'approver', team_id: 'T0FAKE' },
+      api_app_id: 'A0FAKE',
+      trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
+      container: { type: 'message', message_ts: messageTs, channel_id: 'C0SOCKET', is_ephemeral: false },
+      channel: { id: 'C0SOCKET', name: 'c0socket' },
+      message: { ts: messageTs, type: 'message' },
+      response_url: stand.slack.responseUrl(),
+      actions: [{ action_id: actionId, block_id: 'decision', value, type: 'button', action_ts: '1' }],
+    });
+
   beforeAll(async () => {
     const url = await socket.start();
     stand = await startStand({
@@ -45,26 +60,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     await stand.slack.waitFor(() => socket.acks.find((a) => a.envelope_id === commandEnvelope));
     const { card, requestId } = await cardIn(stand, 'C0SOCKET');
 
-    const clickEnvelope = socket.send('interactive', {
-      type: 'block_actions',
-      team: { id: 'T0FAKE', domain: 'fake' },
-      user: { id: 'U0APPROVE', username: 'approver', team_id: 'T0FAKE' },
-      api_app_id: 'A0FAKE',
-      trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
-      container: { type: 'message', message_ts: card.ts, channel_id: 'C0SOCKET', is_ephemeral: false },
-      channel: { id: 'C0SOCKET', name: 'c0socket' },
-      message: { ts: card.ts, type: 'message' },
-      response_url: stand.slack.responseUrl(),
-      actions: [
-        {
-          action_id: ACTION_IDS.approve,
-          block_id: 'decision',
-          value: requestId,
-          type: 'button',
-          action_ts: '1',
-        },
-      ],
-    });
+    const clickEnvelope = click(ACTION_IDS.approve, requestId, card.ts);
     await stand.slack.waitFor(() => socket.acks.find((a) => a.envelope_id === clickEnvelope));
     await waitForFinal(stand, 'C0SOCKET', card.ts);
     expect(resetCalls(stand, 'socket-one')).toHaveLength(1);
@@ -76,18 +72,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     const resetsBefore = stand.lightsail.callsOf('ResetDistributionCache').length;
     const postsBefore = stand.slack.callsOf('chat.postMessage').length;
     const responsesBefore = stand.slack.responses.length;
-    const envelope = socket.send('interactive', {
-      type: 'block_actions',
-      team: { id: 'T0FAKE', domain: 'fake' },
-      user: { id: 'U0APPROVE', username: 'approver', team_id: 'T0FAKE' },
-      api_app_id: 'A0FAKE',
-      trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
-      container: { type: 'message', message_ts: '1.2', channel_id: 'C0SOCKET', is_ephemeral: false },
-      channel: { id: 'C0SOCKET', name: 'c0socket' },
-      message: { ts: '1.2', type: 'message' },
-      response_url: stand.slack.responseUrl(),
-      actions: [{ action_id: 'launch_missiles', block_id: 'x', value: 'r1', type: 'button', action_ts: '1' }],
-    });
+    const envelope = click('launch_missiles', 'r1', '1.2');
     await stand.slack.waitFor(() => socket.acks.find((a) => a.envelope_id === envelope));
     await stand.slack.waitFor(() => stand.app?.output.includes('launch_missiles') || undefined);
     expect(stand.lightsail.callsOf('ResetDistributionCache')).toHaveLength(resetsBefore);
