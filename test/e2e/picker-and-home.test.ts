@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME_REFRESH_ACTION_ID } from '../../src/domain/app-home.js';
 import { ACTION_IDS } from '../../src/domain/approval-card.js';
 import { PICKER_ACTION_ID } from '../../src/domain/distribution-picker.js';
-import { DEMO_PEOPLE, type LocalStand } from '../../src/local/local-stand.js';
+import { DEMO_PEOPLE, type LocalStand, STAND_SIGNING_SECRET } from '../../src/local/local-stand.js';
+import { menuChoiceBody, postToSlackEndpoint } from '../../src/local/slack-requests.js';
 import { cardIn, resetCalls, startStand, waitForFinal } from '../support/stand.js';
 
 const { requester, approver, bystander } = DEMO_PEOPLE;
@@ -52,6 +53,33 @@ describe('the picker: /lightsail-reset alone', () => {
     );
     expect(String(answer.body.text)).toMatch(/Asked for a cache reset of `pick-me`/);
     expect(answer.body.replace_original).toBe(true);
+  });
+
+  it('still cards a choice that came without a response_url, and logs that its answer was not shown', async () => {
+    const channel = 'C0PICKNOURL';
+    const body = new URLSearchParams(
+      menuChoiceBody({
+        userId: requester,
+        channelId: channel,
+        actionId: PICKER_ACTION_ID,
+        value: 'pick-other',
+        responseUrl: 'unused',
+      }),
+    );
+    const payload = JSON.parse(body.get('payload') ?? '{}') as Record<string, unknown>;
+    delete payload.response_url;
+    const res = await postToSlackEndpoint(
+      stand.eventsUrl,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      STAND_SIGNING_SECRET,
+    );
+    expect(res.status).toBe(200);
+    const { card } = await cardIn(stand, channel);
+    expect(card.text).toContain('pick-other');
+    await stand.slack.waitFor(() =>
+      stand.app?.output.includes('came without a response_url; its answer was not shown') ? true : undefined,
+    );
+    expect(stand.app?.output).not.toMatch(/unhandled error in a Slack listener/);
   });
 
   it('offers type-ahead options that match what was typed, starting-with first', async () => {
