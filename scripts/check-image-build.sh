@@ -23,7 +23,7 @@ BUILD_COMMANDS=(
 )
 # The runtime stage's CMD and ENV.
 START_COMMAND=(node dist/main.js)
-START_ENV=(NODE_ENV=production MALLOC_ARENA_MAX=2)
+START_ENV=(NODE_ENV=production MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-semi-space-size=16)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/lightsail-reset-image.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

@@ -4,7 +4,7 @@ import type { SlackCall } from '../../src/local/fake-slack.js';
 import { DEMO_PEOPLE, type LocalStand } from '../../src/local/local-stand.js';
 import { startRedisServer } from '../../src/local/redis-server.js';
 import { snapshotLocalStand } from './build-snapshot.js';
-import { IMAGE_MALLOC_ENV, renice, waitUntil } from './processes.js';
+import { IMAGE_MEMORY_ENV, renice, waitUntil } from './processes.js';
 
 /** An approval card the app posted: where it is and which request its buttons carry. */
 export interface Card {
@@ -37,7 +37,7 @@ export async function startBenchStand(options: BenchStandOptions): Promise<Local
   const SnapshotLocalStand = await snapshotLocalStand();
   const stand = new SnapshotLocalStand({
     distributions: options.distributionNames.map((name) => ({ name })),
-    env: { LOG_LEVEL: 'info', ...IMAGE_MALLOC_ENV, ...options.env },
+    env: { LOG_LEVEL: 'info', ...IMAGE_MEMORY_ENV, ...options.env },
     ...(redis ? { redisUrl: redis.url } : {}),
     ...(options.args ? { args: options.args } : {}),
   });
