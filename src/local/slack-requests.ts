@@ -147,7 +147,8 @@ export interface MenuChoice {
   channelId: string;
   actionId: string;
   value: string;
-  responseUrl: string;
+  /** Slack always sends one; left out only to test a payload without it. */
+  responseUrl?: string;
   teamId?: string;
 }
 

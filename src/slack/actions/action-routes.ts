@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
 
 export type ActionListener = (
   args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs,
@@ -33,7 +33,17 @@ export class ActionRoutes {
     app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
       const listener = this.listenerOf(args.action.action_id);
       if (listener) {
-        await listener(args);
+        // Bolt gives no respond to a click without a response_url (Slack sends one with every click on a
+        // message; a Home tab click has none): listeners always get one, which logs what it could not show.
+        const respond: RespondFn =
+          args.respond ??
+          (async (message) => {
+            const text = typeof message === 'string' ? message : (message.text ?? '');
+            args.logger.warn(
+              `a click on ${args.action.action_id} came without a response_url; its answer was not shown: ${text}`,
+            );
+          });
+        await listener({ ...args, respond });
         return;
       }
       // Over HTTP the front refuses unknown action ids before Bolt; over Socket Mode they reach here.

@@ -32,9 +32,9 @@ export function isHomeClick(body: unknown): boolean {
 export function clickAnswerer(
   deps: FlowDeps,
   body: unknown,
-  respond: RespondFn | undefined,
+  respond: RespondFn,
 ): (text: string | undefined) => Promise<void> {
-  if (isHomeClick(body) || !respond) {
+  if (isHomeClick(body)) {
     const userId = (body as { user?: { id?: unknown } } | undefined)?.user?.id;
     return async (text) => {
       if (typeof userId === 'string') await publishHome(deps, userId, text);

@@ -1,4 +1,3 @@
-import type { RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import { checkDistributionName } from '../../domain/distribution-name.js';
 import { PICKER_ACTION_ID } from '../../domain/distribution-picker.js';
@@ -31,17 +30,8 @@ const ChosenNameSchema = z.object({
  * that `/lightsail-reset` alone shows: asks for that distribution as if its name had been typed.
  */
 export function registerChosenNameActions(routes: ActionRoutes, deps: FlowDeps, metrics: Metrics): void {
-  const listener: ActionListener = async ({ body, ack, respond: boltRespond, logger }) => {
+  const listener: ActionListener = async ({ body, ack, respond, logger }) => {
     await ack();
-    // Slack sends a response_url with every click on a message; a click without one (so without Bolt's
-    // respond) still asks for the reset, and its answer is logged instead of thrown away with an error.
-    const respond: RespondFn =
-      boltRespond ??
-      (async (message) => {
-        logger.warn(
-          `a chosen-name click came without a response_url; its answer was not shown: ${typeof message === 'string' ? message : (message.text ?? '')}`,
-        );
-      });
     const click = ChosenNameSchema.safeParse(body);
     const name = click.success ? checkDistributionName(click.data.actions[0] ?? '') : undefined;
     if (!click.success || !name?.ok) {

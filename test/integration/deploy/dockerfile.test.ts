@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { IMAGE_MEMORY_ENV } from '../../../bench/lib/processes.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const SCRIPT = 'scripts/check-image-build.sh';
@@ -131,6 +132,13 @@ describe('Dockerfile', () => {
     expect(bashArray(script, 'BUILD_COMMANDS')).toEqual(commands);
     expect(bashArray(script, 'START_COMMAND')).toEqual(execForm(of(runtime, 'CMD').at(-1)?.args ?? ''));
     expect(bashArray(script, 'START_ENV')).toEqual(of(runtime, 'ENV').map((i) => i.args));
+  });
+
+  it('runs with the memory settings the benchmarks give every process (bench/lib/processes.ts)', () => {
+    const memoryEnv = of(runtime, 'ENV')
+      .map((i) => i.args)
+      .filter((e) => !e.startsWith('NODE_ENV='));
+    expect(Object.entries(IMAGE_MEMORY_ENV).map(([name, value]) => `${name}=${value}`)).toEqual(memoryEnv);
   });
 
   it('has a build context of exactly the sources the build stage copies (.dockerignore allow-list)', () => {
