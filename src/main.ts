@@ -258,9 +258,13 @@ async function main(): Promise<void> {
     logger.info({ prefix }, 'worker role running');
   }
 
-  // After a burst, hand the heap V8 grew back to the system once the process is idle again.
-  const idleMemory = releaseMemoryWhenIdle(logger);
-  stops.push(async () => idleMemory.stop());
+  // After a burst of resets, hand the heap V8 grew back to the system once the process is idle again.
+  // Not in a web-only process: shrinking its young generation after each burst of acks slowed the next
+  // burst's acks (bench/README.md, "the idle-memory collection in the web process").
+  if (role !== 'web') {
+    const idleMemory = releaseMemoryWhenIdle(logger);
+    stops.push(async () => idleMemory.stop());
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
