@@ -8,7 +8,7 @@ import {
 import type { ChartSeries } from './lib/latency-chart.js';
 import type { BenchMode, BenchOutcome, Log } from './lib/mode.js';
 import { type OpenLoopResult, runOpenLoop } from './lib/open-loop.js';
-import { cpuMs, renice, ScriptProcess, waitForCpuQuiet } from './lib/processes.js';
+import { cpuMs, renice, ScriptProcess, waitForCpuQuiet, waitUntil } from './lib/processes.js';
 import { channelId, startBenchStand } from './lib/stand.js';
 import { max, median, summarize } from './lib/stats.js';
 import { factor, met, ms, type Row } from './lib/table.js';
@@ -33,14 +33,17 @@ const channelsAt = (rate: number) => Math.max(50, Math.ceil(rate * SECONDS_PER_C
 // calls of a card) shows what any bot that cards each command costs the ack on this machine.
 // A second bare Bolt, measured against the first by the same method, shows how far the ratio of two
 // identical apps moves on this machine (an A/A run): the noise floor of every ratio of row 1.
-type Who = 'ours' | 'one' | 'mincard' | 'bolt' | 'bolt2';
+// Ours' web process is also measured alone, its worker paused (SIGSTOP) for the run and let go after
+// it: the acking process as it is when the card work runs on other cores (or hosts) than its own.
+type Who = 'ours' | 'web' | 'one' | 'mincard' | 'bolt' | 'bolt2';
 // Sharing a host, the worker process yields the CPU to the web process, as README "Scaling out" advises.
 const WORKER_NICE = 10;
 // The fakes of Slack and Lightsail stand in for remote services: they yield the CPU too (see below).
 const STAND_IN_NICE = 10;
-const SUBJECTS: Who[] = ['ours', 'one', 'mincard', 'bolt', 'bolt2'];
+const SUBJECTS: Who[] = ['ours', 'web', 'one', 'mincard', 'bolt', 'bolt2'];
 const LABEL: Record<Who, string> = {
   ours: 'ours (web + worker processes)',
+  web: "ours' web process alone (its worker paused during the run, the cards made after it)",
   one: 'ours in one process',
   mincard: 'a minimal card bot (web + worker processes)',
   bolt: 'bare Bolt',
@@ -56,6 +59,8 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   const commandsPerRun = (rate: number) =>
     Math.round((rate * (mode.ack.warmupMs + mode.ack.durationMs)) / 1000);
   const prefixOf = (repeat: number, rate: number) => `ack${repeat}r${rate}-`;
+  // The web process alone asks on ours' stand, for distributions of its own.
+  const webPrefixOf = (repeat: number, rate: number) => `web${prefixOf(repeat, rate)}`;
   const names = Array.from({ length: mode.ack.repeats }, (_, repeat) =>
     mode.ack.rates.flatMap((rate) =>
       Array.from({ length: commandsPerRun(rate) }, (_, i) => `${prefixOf(repeat, rate)}${i}`),
@@ -65,13 +70,13 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     Array.from({ length: channelsAt(rate) }, (_, i) => channelId('C0ACK', i));
   // Two stands with the same distributions: ours as deployed for load, and ours in one process.
   const split = await startBenchStand({
-    distributionNames: names,
+    distributionNames: [...names, ...names.map((name) => `web${name}`)],
     args: ['web'],
     workers: 1,
     workerNice: WORKER_NICE,
   });
   const one = await startBenchStand({ distributionNames: names });
-  const stands = { ours: split, one };
+  const stands = { ours: split, web: split, one };
   const bareBolt = async () => {
     const port = await freePort();
     const app = new ScriptProcess(BARE_BOLT_SCRIPT, {
@@ -110,7 +115,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   // Each of our commands should end in a card (chat.postMessage outside a thread): counted as a check.
   const cards = (stand: typeof split) =>
     stand.slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts).length;
-  const carded: Record<string, number> = { ours: 0, one: 0, mincard: 0 };
+  const carded: Record<string, number> = { ours: 0, web: 0, one: 0, mincard: 0 };
   let asked = 0;
   const key = (who: Who, rate: number) => `${who}@${rate}`;
   try {
@@ -121,6 +126,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     renice(process.pid, STAND_IN_NICE);
     const urls: Record<Who, string> = {
       ours: split.eventsUrl,
+      web: split.eventsUrl,
       one: one.eventsUrl,
       mincard: `http://127.0.0.1:${minimalPort}/slack/events`,
       bolt: `http://127.0.0.1:${boltPort}/slack/events`,
@@ -128,6 +134,7 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     };
     const pids: Record<Who, number[]> = {
       ours: [split.app?.pid ?? 0, ...split.workers.map((w) => w.pid ?? 0)],
+      web: [split.app?.pid ?? 0, ...split.workers.map((w) => w.pid ?? 0)],
       one: [one.app?.pid ?? 0],
       mincard: [minimalWeb.pid, minimalWorker.pid],
       bolt: [bolt.pid],
@@ -141,26 +148,44 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         const order = SUBJECTS.map((_, i) => SUBJECTS[(i + repeat) % SUBJECTS.length] as Who);
         for (const who of order) {
           const cpuFrom = cpuOf(who);
-          const stand = who === 'ours' || who === 'one' ? stands[who] : undefined;
+          const stand = who === 'ours' || who === 'web' || who === 'one' ? stands[who] : undefined;
           // The minimal card bot posts to the web + worker stand's fake Slack, while that stand is idle.
           const cardStand = who === 'mincard' ? split : stand;
           const cardsFrom = cardStand ? cards(cardStand) : 0;
-          const result = await runOpenLoop({
-            url: urls[who],
-            signingSecret: STAND_SIGNING_SECRET,
-            ratePerSecond: rate,
-            warmupMs: mode.ack.warmupMs,
-            durationMs: mode.ack.durationMs,
-            namePrefix: prefixOf(repeat, rate),
-            channels: channelsOf(rate),
-            userId: 'U0REQUEST',
-            responseUrlBase: (stand ?? one).slack.responseUrl(''),
-          });
+          const paused = who === 'web' ? split.workers.map((w) => w.pid ?? 0) : [];
+          for (const pid of paused) process.kill(pid, 'SIGSTOP');
+          let result: OpenLoopResult;
+          try {
+            result = await runOpenLoop({
+              url: urls[who],
+              signingSecret: STAND_SIGNING_SECRET,
+              ratePerSecond: rate,
+              warmupMs: mode.ack.warmupMs,
+              durationMs: mode.ack.durationMs,
+              namePrefix: who === 'web' ? webPrefixOf(repeat, rate) : prefixOf(repeat, rate),
+              channels: channelsOf(rate),
+              userId: 'U0REQUEST',
+              responseUrlBase: (stand ?? one).slack.responseUrl(''),
+            });
+          } finally {
+            for (const pid of paused) process.kill(pid, 'SIGCONT');
+          }
           const s = summarize(result.latenciesMs);
           log(
             `ack ${LABEL[who]} @${rate}/s run ${repeat + 1}: p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}, ${result.errors} errors${result.errors > 0 ? ` (answers: ${JSON.stringify(result.statusCounts)})` : ''}, send lag ≤ ${ms(result.maxSendLagMs)}`,
           );
           results.set(key(who, rate), [...(results.get(key(who, rate)) ?? []), result]);
+          if (who === 'web') {
+            // Its worker cards the run's backlog at the pace of one post per channel per 1.1 s, with
+            // quiet spells between: wait for every card, not only for a quiet CPU. A shortfall shows in
+            // the count of cards in the notes.
+            await waitUntil(
+              'the paused worker to card the run',
+              () => cards(split) - cardsFrom >= commandsPerRun(rate),
+              120_000,
+              100,
+            ).catch(() => undefined);
+          }
           // Our app keeps working on the last commands after acking them: let it finish first.
           for (const pid of pids[who]) await waitForCpuQuiet(pid);
           const used = cpuOf(who).map((ms, i) => ms - (cpuFrom[i] ?? 0));
@@ -207,6 +232,14 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
         ratio: `p99 ${factor(p99Ratio('ours'))} (per run ${perRun('ours')})`,
         target: `p99 ≤ ${P99_TARGET_RATIO}× bare Bolt`,
         met: met(p99Ratio('ours') <= P99_TARGET_RATIO),
+      },
+      {
+        what: `1. (context) the same, ${LABEL.web}`,
+        ours: cell('web'),
+        baseline: `${cell('bolt')} (bare Bolt)`,
+        ratio: `p99 ${factor(p99Ratio('web'))} (per run ${perRun('web')})`,
+        target: '—',
+        met: '—',
       },
       {
         what: `1. (context) the same, ${LABEL.one} (npm start)`,
@@ -262,12 +295,12 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
     chart,
     notes: [
       `Ack (1): ${mode.ack.repeats} run(s) of ${seconds} s per rate and subject, each after a ${mode.ack.warmupMs / 1000} s warm-up, the ${SUBJECTS.length} subjects taking turns (each repeat starts with another one); ` +
-        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours in one process (npm start) is given for context, and so is a minimal card bot as deployed like ours (bare Bolt whose command acks and makes one Queue.add; a worker at nice ${WORKER_NICE} making the same Lightsail calls and the card's chat.postMessage, nothing else: no replay check, policy, record, expiry, pace or logs), to show what carding each command costs any bot; a second bare Bolt (a process identical to the first) measures the noise of the method: its ratio would be 1.00× on a quiet machine. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
+        `ours is judged as deployed for load (README, "Scaling out"): the web role alone in its process (it acks and queues the command) and one worker-role process at nice ${WORKER_NICE} that answers it (checks for a replay, looks the name up, records the request, posts the card); ours' web process alone is given for context, its worker stopped (SIGSTOP) for each of its runs and let go (SIGCONT) after it, so that the commands wait in the queue and are carded after the run: the acking process as it is where the card work runs on other cores or hosts, which this 2-vCPU machine cannot give; ours in one process (npm start) is given for context too, and so is a minimal card bot as deployed like ours (bare Bolt whose command acks and makes one Queue.add; a worker at nice ${WORKER_NICE} making the same Lightsail calls and the card's chat.postMessage, nothing else: no replay check, policy, record, expiry, pace or logs), to show what carding each command costs any bot; a second bare Bolt (a process identical to the first) measures the noise of the method: its ratio would be 1.00× on a quiet machine. The fakes of Slack and Lightsail (remote services in production) serve from the bench process at nice ${STAND_IN_NICE}; the apps under test, redis-server and the generator run at nice 0. ` +
         `Valid signed commands, each for a distribution of its own, over ${mode.ack.rates.map((rate) => `${channelsAt(rate)} channels at ${rate} req/s`).join(', ')} (a command every ${SECONDS_PER_CHANNEL} s per channel, so the app's pace of one post per channel per 1.1 s never holds a card back). ` +
         `Open-loop generator in its own process, keep-alive connections; latency from send to full answer. ` +
         `Cells are medians over runs of each run's p50/p99; the ratio is the median of per-run ratios. ` +
         `The generator sent at most ${ms(worstLag)} behind its schedule. ` +
-        `Of ${asked} commands per subject (warm-ups included), ${carded.ours} ended in a card with web + worker, ${carded.one} in one process and ${carded.mincard} with the minimal card bot. ` +
+        `Of ${asked} commands per subject (warm-ups included), ${carded.ours} ended in a card with web + worker, ${carded.web} with the web process alone (after its runs), ${carded.one} in one process and ${carded.mincard} with the minimal card bot. ` +
         `CPU per command (utime+stime, median over runs, work after the ack included): ours ${cpu('ours')} (its web process ${cpu('ours-web')}), one process ${cpu('one')}, the minimal card bot ${cpu('mincard')} (its web process ${cpu('mincard-web')}), bare Bolt ${cpu('bolt')} (the second ${cpu('bolt2')}).`,
     ],
   };
