@@ -68,7 +68,8 @@ export async function benchAckLatency(mode: BenchMode, log: Log): Promise<AckOut
   ).flat();
   const channelsOf = (rate: number) =>
     Array.from({ length: channelsAt(rate) }, (_, i) => channelId('C0ACK', i));
-  // Two stands with the same distributions: ours as deployed for load, and ours in one process.
+  // Two stands: ours as deployed for load (with distributions of their own for its web process
+  // measured alone), and ours in one process.
   const split = await startBenchStand({
     distributionNames: [...names, ...names.map((name) => `web${name}`)],
     args: ['web'],
